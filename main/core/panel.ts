@@ -6,6 +6,7 @@ import { serverHandlers } from './handlers/servers.js';
 import { startHealthMonitor, type HealthMonitorFactory } from './health/monitor.js';
 import { Supervisor } from './servers/supervisor.js';
 import { Settings, type SettingsBackend } from './settings/store.js';
+import { nullAudit } from './ports.js';
 
 export interface PanelOptions {
   home: string;
@@ -37,6 +38,7 @@ export function createPanel(options: PanelOptions): Panel {
   const bus = new EventBus();
   const settings = new Settings(options.settingsBackend);
   const warnings = [...(options.warnings ?? [])];
+  const audit = nullAudit;
 
   const supervisor = new Supervisor({
     monitor: options.healthMonitor ?? startHealthMonitor,
@@ -55,7 +57,7 @@ export function createPanel(options: PanelOptions): Panel {
   });
 
   const handlers: Handlers = {
-    ...serverHandlers({ settings, supervisor, bus }),
+    ...serverHandlers({ settings, supervisor, bus, audit }),
     'system.info': async () => info(),
   };
 
