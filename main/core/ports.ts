@@ -77,3 +77,33 @@ export const nullAudit: AuditPort = {
 
 /** Every secret Portcullis holds for a server, so its logs can be redacted before storage. */
 export type KnownSecrets = (serverId: string) => readonly string[];
+
+// ---- client tokens, as the gateway sees them ---------------------------------------------
+
+export type TokenCheck =
+  | { ok: true; tokenId: string; label: string }
+  | { ok: false; reason: 'missing' | 'unknown' | 'expired' | 'revoked' };
+
+/**
+ * What the gateway needs of the secrets module: constant-time checks against hashes held in
+ * memory (no keychain read per request), and word when tokens stop being valid so their open
+ * connections can be ended.
+ */
+export interface TokenVerifier {
+  verify(serverId: string, presented: string): TokenCheck;
+  /** Called when a token is revoked, expires or is rotated out (after any grace). */
+  onInvalidated(listener: (serverId: string, tokenId: string) => void): () => void;
+}
+
+/** What exposing needs: fail closed unless a valid client token exists (one is minted if none). */
+export interface ClientTokens extends TokenVerifier {
+  /**
+   * Ensures the server has at least one valid client token, creating one if it has none.
+   * Throws KeychainUnavailableError when the keychain cannot be used. The created token's
+   * secret is returned once, to be shown to the user who asked.
+   */
+  ensureClientToken(serverId: string, serverName: string): Promise<{ created: { id: string; label: string; secret: string } | null }>;
+}
+
+/** The header the upstream server's own token travels in, when its profile takes one. */
+export type UpstreamAuth = (serverId: string) => { header: string; value: string } | null;
