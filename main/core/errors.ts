@@ -25,7 +25,8 @@ export function fromZod(error: ZodError, prefix = ''): PortcullisError {
   const path = [prefix, ...issue.path.map(String)].filter(Boolean).join('.');
   // A bad record key (an env name) hides its reason one level down.
   const text = issue.code === 'invalid_key' ? (issue.issues[0]?.message ?? issue.message) : issue.message;
-  const message = text.startsWith(path.split('.').pop() ?? '\u0000')
+  // "port must be…" already names a top-level field; deeper paths are always spelled out.
+  const message = !path.includes('.') && text.startsWith(path)
     ? text
     : path
       ? `${path}: ${text}`

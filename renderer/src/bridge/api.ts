@@ -1,4 +1,5 @@
 import type { ArgsOf, ErrorShape, EventName, MethodName, PayloadOf, RawBridge, ResultOf } from '../../../main/core/api';
+import { takeSessionToken } from './session-token';
 import { createWebBridge } from './web-bridge';
 
 declare global {
@@ -23,7 +24,7 @@ export interface Api {
 
 function pickBridge(): RawBridge {
   if (window.portcullis) return window.portcullis;
-  const token = new URLSearchParams(location.hash.slice(1)).get('token');
+  const token = takeSessionToken();
   if (!token) throw new Error('Open the address `portcullis serve` printed: it carries the session token after #token=.');
   return createWebBridge(token);
 }

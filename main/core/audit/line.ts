@@ -1,0 +1,49 @@
+import { createHash } from 'node:crypto';
+import type { AuditRecord } from '../contract/audit.js';
+
+/** The `prev` of the very first record: nothing came before it. */
+export const GENESIS = '0'.repeat(64);
+
+/** SHA-256 (hex) of one line's bytes, without its newline: the next line's `prev`. */
+export function hashLine(line: string | Buffer): string {
+  return createHash('sha256').update(line).digest('hex');
+}
+
+/** A record without its place in the chain, as modules hand it over. */
+export type Unchained = Omit<AuditRecord, 'seq' | 'prev'>;
+
+/**
+ * One record as one line, fields in a fixed order so the bytes (and so the hash) depend on
+ * the record alone. Absent fields are left out rather than written as null.
+ */
+export function serialize(record: Unchained, seq: number, prev: string): string {
+  const ordered: AuditRecord = {
+    seq,
+    ts: record.ts,
+    kind: record.kind,
+    actor: record.actor,
+    action: record.action,
+    ...(record.server !== undefined ? { server: record.server } : {}),
+    outcome: record.outcome,
+    ...(record.reason !== undefined ? { reason: record.reason } : {}),
+    ...(record.params !== undefined ? { params: record.params } : {}),
+    ...(record.from !== undefined ? { from: record.from } : {}),
+    ...(record.to !== undefined ? { to: record.to } : {}),
+    prev,
+  };
+  return JSON.stringify(ordered);
+}
+
+/** A stored line back as a record, or null when it is not one. */
+export function parseLine(line: string): AuditRecord | null {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    return null;
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
+  const r = value as Partial<AuditRecord>;
+  if (!Number.isSafeInteger(r.seq) || typeof r.ts !== 'string' || typeof r.prev !== 'string' || typeof r.action !== 'string') return null;
+  return r as AuditRecord;
+}

@@ -1,0 +1,53 @@
+import type { AuditActor, AuditRecordOutcome } from '../contract/audit.js';
+import type { AccessEntry, AuditEntry } from '../ports.js';
+import type { Unchained } from './line.js';
+import { scrubPath, scrubString, scrubValue, whitelistParams } from './redact.js';
+
+/** A module's control, server or system entry as a record ready to be chained. */
+export function fromAuditEntry(entry: AuditEntry, ts: string): Unchained {
+  return {
+    ts,
+    kind: entry.kind,
+    actor: scrubValue(entry.actor) as AuditActor,
+    action: scrubString(entry.action),
+    ...(entry.server !== undefined ? { server: scrubString(entry.server) } : {}),
+    outcome: entry.outcome,
+    ...(entry.reason !== undefined ? { reason: scrubString(entry.reason) } : {}),
+    ...optional('params', whitelistParams(entry.action, entry.params)),
+    ...optional('from', entry.from === undefined ? undefined : scrubValue(entry.from)),
+    ...optional('to', entry.to === undefined ? undefined : scrubValue(entry.to)),
+  };
+}
+
+/** A gateway request: denied when the gateway gave a reason, an error when upstream failed. */
+export function fromAccessEntry(entry: AccessEntry, ts: string): Unchained {
+  const outcome: AuditRecordOutcome = entry.reason !== undefined ? 'denied' : entry.status >= 500 ? 'error' : 'ok';
+  const actor: AuditActor = {
+    kind: 'client',
+    address: scrubString(entry.client),
+    ...(entry.tokenId !== undefined ? { tokenId: scrubString(entry.tokenId) } : {}),
+    ...(entry.tokenLabel !== undefined ? { tokenLabel: scrubString(entry.tokenLabel) } : {}),
+  };
+  return {
+    ts,
+    kind: 'access',
+    actor,
+    action: 'gateway.request',
+    server: scrubString(entry.server),
+    outcome,
+    ...(entry.reason !== undefined ? { reason: scrubString(entry.reason) } : {}),
+    params: {
+      mode: entry.mode,
+      method: scrubString(entry.method).slice(0, 16),
+      path: scrubPath(entry.path),
+      status: entry.status,
+      bytesIn: entry.bytesIn,
+      bytesOut: entry.bytesOut,
+      durationMs: Math.round(entry.durationMs * 10) / 10,
+    },
+  };
+}
+
+function optional<K extends string>(key: K, value: unknown): Partial<Record<K, unknown>> {
+  return value === undefined ? {} : ({ [key]: value } as Record<K, unknown>);
+}

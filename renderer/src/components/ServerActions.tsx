@@ -1,0 +1,31 @@
+import { Button, Group } from '@mantine/core';
+import type { ServerView } from '../../../main/core/api';
+import { useServerAction } from '../state/use-server-action';
+
+export function isActive(view: ServerView): boolean {
+  return view.state === 'running' || view.state === 'starting' || view.state === 'stopping';
+}
+
+/** Start, or stop and restart: the same buttons, with the server's name, wherever it shows. */
+export function ServerActions({ view, size = 'xs' }: { view: ServerView; size?: 'xs' | 'sm' }) {
+  const { busy, run } = useServerAction(view.name);
+  const active = isActive(view);
+  return (
+    <Group gap="xs" wrap="nowrap">
+      {active ? (
+        <>
+          <Button size={size} variant="light" color="red" loading={busy === 'stop' || view.state === 'stopping'} disabled={busy !== null} onClick={() => void run('stop')} aria-label={`Stop ${view.name}`}>
+            Stop
+          </Button>
+          <Button size={size} variant="default" loading={busy === 'restart'} disabled={busy !== null} onClick={() => void run('restart')} aria-label={`Restart ${view.name}`}>
+            Restart
+          </Button>
+        </>
+      ) : (
+        <Button size={size} variant="light" loading={busy === 'start'} onClick={() => void run('start')} aria-label={`Start ${view.name}`}>
+          Start
+        </Button>
+      )}
+    </Group>
+  );
+}
