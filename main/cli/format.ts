@@ -12,13 +12,33 @@ export function healthWord(view: ServerView): string {
   return h.latencyMs !== null && h.status === 'healthy' ? `${h.status} (${h.latencyMs} ms)` : h.status;
 }
 
-/** The stable JSON shape of `status --json` (scripts depend on it). */
+/** The stable JSON shape of `status --json` (scripts depend on it: fields are only ever added). */
 export function statusJson(view: ServerView) {
   return {
     name: view.name,
     state: view.state,
     pid: view.pid,
-    port: view.definition.port ?? null,
+    port: view.port ?? view.definition.port ?? null,
     health: { status: view.health.status, latencyMs: view.health.latencyMs },
+    kind: view.kind,
+    restarts: view.restarts,
+    lastExit: view.lastExit
+      ? { code: view.lastExit.code, signal: view.lastExit.signal, reason: view.lastExit.reason, at: view.lastExit.at, durationMs: view.lastExit.durationMs }
+      : null,
+    /** `address:port` the process tree really listens on, as the OS reports it. */
+    listening: view.listening.map((s) => (s.address.includes(':') ? `[${s.address}]:${s.port}` : `${s.address}:${s.port}`)),
+    bindWarning: view.bindWarning,
+    progress: view.progress ? { fraction: view.progress.fraction, text: view.progress.text } : null,
+    adopted: view.adopted,
   };
+}
+
+/** The state column: a job's progress, a backoff's next start. */
+export function stateWord(view: ServerView): string {
+  if (view.progress && view.state === 'running') return `running ${Math.round(view.progress.fraction * 100)}%`;
+  if (view.state === 'backoff' && view.nextStartAt) {
+    const secs = Math.max(0, Math.ceil((Date.parse(view.nextStartAt) - Date.now()) / 1000));
+    return `backoff (restart in ${secs} s)`;
+  }
+  return view.state;
 }

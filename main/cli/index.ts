@@ -3,15 +3,24 @@ import { PortcullisError } from '../core/errors.js';
 import { resolveHome } from '../core/home.js';
 import { version } from '../core/version.js';
 import { add } from './commands/add.js';
+import { audit } from './commands/audit.js';
+import { logs } from './commands/logs.js';
 import { ls } from './commands/ls.js';
+import { profiles } from './commands/profiles.js';
+import { reset } from './commands/reset.js';
+import { restart } from './commands/restart.js';
 import { rm } from './commands/rm.js';
 import { serve } from './commands/serve.js';
 import { start } from './commands/start.js';
 import { status } from './commands/status.js';
 import { stop } from './commands/stop.js';
+import { token } from './commands/token.js';
+import { expose } from './commands/expose.js';
+import { lockdown } from './commands/lockdown.js';
+import { interfaces } from './commands/interfaces.js';
 import { createContext, exitCodes, UsageError, type Command } from './context.js';
 
-const commands: Command[] = [serve, add, ls, rm, start, stop, status];
+const commands: Command[] = [serve, add, ls, rm, start, stop, restart, reset, status, logs, profiles, token, audit, expose, lockdown, interfaces];
 
 function usage(): string {
   const width = Math.max(...commands.map((c) => c.usage.length));

@@ -4,18 +4,30 @@
  * The renderer imports only types from this file.
  */
 import type { z } from 'zod';
+import { auditEvents, auditMethods } from './contract/audit.js';
 import type { EventRow, MethodRow, Returns } from './contract/define.js';
+import { desktopEvents, desktopMethods } from './contract/desktop.js';
+import { exposureEvents, exposureMethods } from './contract/exposure.js';
 import { serverEvents, serverMethods } from './contract/servers.js';
 import { systemEvents, systemMethods } from './contract/system.js';
+import { tokenEvents, tokenMethods } from './contract/tokens.js';
 
 export const methods = {
   ...serverMethods,
+  ...auditMethods,
   ...systemMethods,
+  ...tokenMethods,
+  ...desktopMethods,
+  ...exposureMethods,
 } satisfies Record<string, MethodRow<z.ZodType, unknown>>;
 
 export const events = {
   ...serverEvents,
+  ...auditEvents,
   ...systemEvents,
+  ...tokenEvents,
+  ...desktopEvents,
+  ...exposureEvents,
 } satisfies Record<string, EventRow<unknown>>;
 
 export type Methods = typeof methods;
@@ -55,5 +67,9 @@ export type EventMessage = { [E in EventName]: { event: E; payload: PayloadOf<E>
 
 export type { Envelope, ErrorCode, ErrorShape } from './contract/errors.js';
 export type * from './contract/servers.js';
+export type * from './contract/audit.js';
 export type * from './contract/system.js';
+export type * from './contract/tokens.js';
+export type * from './contract/desktop.js';
+export type * from './contract/exposure.js';
 import type { Envelope } from './contract/errors.js';

@@ -15,6 +15,10 @@ export interface EngineOptions {
   openSettings: (home: string) => SettingsBackend;
   log?: PanelOptions['log'];
   healthMonitor?: PanelOptions['healthMonitor'];
+  /** The faces pass openKeytarKeychain() from main/platform; tests the private keyring or a failing one. */
+  keychain?: PanelOptions['keychain'];
+  /** Desktop only: Electron's clipboard. */
+  clipboard?: PanelOptions['clipboard'];
 }
 
 export interface Engine {
@@ -44,6 +48,8 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
       warnings: warning ? [warning] : [],
       log: options.log,
       healthMonitor: options.healthMonitor,
+      keychain: options.keychain,
+      clipboard: options.clipboard,
     });
     const user = userInfo().username;
     const control = await startControlServer({

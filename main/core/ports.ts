@@ -105,5 +105,13 @@ export interface ClientTokens extends TokenVerifier {
   ensureClientToken(serverId: string, serverName: string): Promise<{ created: { id: string; label: string; secret: string } | null }>;
 }
 
+// ---- clipboard --------------------------------------------------------------------------
+
+/** The desktop clipboard (Electron's `clipboard`, asynchronous since Electron 45); `portcullis serve` has none. */
+export interface Clipboard {
+  writeText(text: string): void | Promise<void>;
+  readText(): string | Promise<string>;
+}
+
 /** The header the upstream server's own token travels in, when its profile takes one. */
 export type UpstreamAuth = (serverId: string) => { header: string; value: string } | null;

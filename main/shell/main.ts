@@ -1,12 +1,21 @@
 import { userInfo } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { app, dialog, session, type BrowserWindow } from 'electron';
+import { app, clipboard, dialog, session, type BrowserWindow } from 'electron';
 import { startEngine, type Engine } from '../core/engine.js';
-import { resolveHome } from '../core/home.js';
+import { ensureHome, resolveHome } from '../core/home.js';
+import { openKeytarKeychain } from '../platform/keytar-keychain.js';
+import { installAppMenu } from './app-menu.js';
 import { registerAppScheme, serveRenderer } from './app-protocol.js';
 import { forwardEvents, registerIpc } from './ipc.js';
-import { denyPermissions, isTrustedSender } from './security.js';
+import { openLogFile } from './log-file.js';
+import { adoptLoginShellPath } from './login-shell-path.js';
+import { applyOpenAtLogin, followOpenAtLogin, launchCommand } from './login-item.js';
+import { closeEngineBeforeQuit } from './quit.js';
+import { APP_URL, denyPermissions, hardenContents, isTrustedSender } from './security.js';
 import { openElectronStore } from './settings-backend.js';
+import { claimSingleInstance } from './single-instance.js';
+import { showDesktopNotice, startDesktopNotifications } from './notifications.js';
+import { createTray } from './tray.js';
 import { createMainWindow } from './window.js';
 
 const here = (path: string): string => fileURLToPath(new URL(path, import.meta.url));
@@ -19,31 +28,44 @@ function homeFlag(argv: string[]): string | undefined {
 
 /** The desktop face: one window, the engine in this process, the CLI on the control socket. */
 export async function runDesktop(): Promise<void> {
+  // The home is Electron's userData too, so Chromium's data, the single-instance lock and
+  // the engine's files share one private directory, and `--home` separates all of them.
+  const home = resolveHome(homeFlag(process.argv));
+  // Created (0700) before Chromium or the single-instance lock write into it.
+  ensureHome(home);
+  app.setPath('userData', home);
   app.enableSandbox();
   registerAppScheme();
-  if (!app.requestSingleInstanceLock()) {
-    app.quit();
-    return;
-  }
   let window: BrowserWindow | null = null;
-  let engine: Engine | null = null;
-  let quitting = false;
-
-  app.on('second-instance', () => {
-    if (!window) return;
-    if (window.isMinimized()) window.restore();
-    window.focus();
-  });
+  if (!claimSingleInstance(app, () => window)) return;
+  app.on('web-contents-created', (_event, contents) => hardenContents(contents));
 
   await app.whenReady();
-  const home = resolveHome(homeFlag(process.argv) ?? (process.env.PORTCULLIS_HOME || app.getPath('userData')));
+  // macOS: ~/Library/Logs/Portcullis; elsewhere the logs folder inside the home.
+  app.setAppLogsPath();
+  const log = openLogFile(app.getPath('logs'));
+  // Before the engine: every server it starts inherits this PATH.
+  await adoptLoginShellPath({ platform: process.platform, env: process.env, fromTerminal: Boolean(process.stdout.isTTY), log });
+  let engine: Engine;
   try {
-    engine = await startEngine({ home, face: 'desktop', version: app.getVersion(), openSettings: openElectronStore });
+    engine = await startEngine({
+      home,
+      face: 'desktop',
+      version: app.getVersion(),
+      openSettings: openElectronStore,
+      keychain: openKeytarKeychain(),
+      // tokens.copy writes here and clears it after 30 s if it still holds the token.
+      clipboard,
+      log,
+    });
   } catch (err) {
+    log('could not start', err);
     dialog.showErrorBox('Portcullis cannot start', (err as Error).message);
     app.exit(1);
     return;
   }
+  closeEngineBeforeQuit(app, () => engine.close(), log);
+  installAppMenu({ platform: process.platform, packaged: app.isPackaged });
   denyPermissions(session.defaultSession);
   serveRenderer(here('../renderer/'));
   registerIpc({
@@ -52,17 +74,41 @@ export async function runDesktop(): Promise<void> {
     actor: { kind: 'desktop', user: userInfo().username },
   });
   forwardEvents(engine.panel.bus, () => window?.webContents ?? null);
-  window = createMainWindow(here('../preload/preload.cjs'));
-  window.on('closed', () => (window = null));
+  const command = launchCommand({ env: process.env, execPath: process.execPath, packaged: app.isPackaged, appPath: app.getAppPath() });
+  await followOpenAtLogin(engine.panel, (enabled) => applyOpenAtLogin(enabled, { platform: process.platform, app, env: process.env, command }), log);
 
-  app.on('window-all-closed', () => app.quit());
-  app.on('before-quit', (event) => {
-    if (quitting || !engine) return;
-    // Servers are stopped before the process goes, so none is left running unwatched.
-    event.preventDefault();
-    quitting = true;
-    void engine.close().finally(() => app.quit());
+  const openWindow = (): void => {
+    window = createMainWindow(here('../preload/preload.cjs'));
+    window.on('closed', () => (window = null));
+  };
+  openWindow();
+  // The tray and desktop notifications open the window at a route (`#/servers/NAME/logs`).
+  const showWindow = (route?: string): void => {
+    if (!window) openWindow();
+    if (route) void window?.loadURL(`${APP_URL}${route}`);
+    window?.show();
+    window?.focus();
+  };
+  const tray = createTray({
+    dispatch: engine.panel.dispatch,
+    bus: engine.panel.bus,
+    actor: { kind: 'desktop', user: userInfo().username },
+    open: showWindow,
+    quit: () => app.quit(),
+    onError: (title, message) => showDesktopNotice(title, message, () => showWindow()),
+  });
+  startDesktopNotifications({ bus: engine.panel.bus, open: showWindow });
+  // macOS: clicking the Dock icon with no window open brings one back.
+  app.on('activate', () => {
+    if (!window) openWindow();
+  });
+  // Closing the window keeps Portcullis (and its servers) running in the tray; Quit is there.
+  app.on('window-all-closed', () => {
+    if (tray.destroyed()) app.quit();
   });
 }
 
-void runDesktop();
+void runDesktop().catch((err: unknown) => {
+  dialog.showErrorBox('Portcullis stopped unexpectedly', err instanceof Error ? err.message : String(err));
+  app.exit(1);
+});

@@ -19,13 +19,13 @@ export function secureWebPreferences(preload: string): WebPreferences {
   };
 }
 
-/** No navigation away from the app, no new windows, no webviews. */
+/** No navigation away from the app, no new windows, no webviews. Applied to every webContents. */
 export function hardenContents(contents: WebContents): void {
   contents.on('will-navigate', (event, url) => {
-    if (!url.startsWith(`${APP_ORIGIN}/`)) event.preventDefault();
+    if (!isAppUrl(url)) event.preventDefault();
   });
   contents.on('will-redirect', (event, url) => {
-    if (!url.startsWith(`${APP_ORIGIN}/`)) event.preventDefault();
+    if (!isAppUrl(url)) event.preventDefault();
   });
   contents.on('will-attach-webview', (event) => event.preventDefault());
   contents.setWindowOpenHandler(() => ({ action: 'deny' }));
@@ -37,15 +37,34 @@ export function denyPermissions(session: Session): void {
   session.setPermissionCheckHandler(() => false);
 }
 
-/** Only our own window's main frame, showing our own origin, may call the engine. */
+/** The parts of Electron's WebFrameMain the sender check reads. */
+export interface SenderFrame {
+  url: string;
+  parent: unknown;
+}
+
+/**
+ * Only our own window's top frame, showing our own origin, may call the engine: not another
+ * window or webContents, not an iframe (even one of ours), not a page that navigated away.
+ */
 export function isTrustedSender(
-  frame: { url: string } | null | undefined,
+  frame: SenderFrame | null | undefined,
   sender: WebContents,
   window: { webContents: WebContents } | null,
 ): boolean {
   if (!frame || !window || sender.id !== window.webContents.id) return false;
+  if (frame.parent !== null) return false;
+  return isAppUrl(frame.url);
+}
+
+/**
+ * Whether a URL is one of the app's own pages. Compared by scheme and host, because a
+ * WHATWG URL reports the origin of a custom scheme as "null".
+ */
+export function isAppUrl(url: string): boolean {
   try {
-    return new URL(frame.url).origin === APP_ORIGIN;
+    const parsed = new URL(url);
+    return parsed.protocol === 'app:' && parsed.host === 'portcullis' && parsed.username === '' && parsed.password === '';
   } catch {
     return false;
   }

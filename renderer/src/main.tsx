@@ -1,5 +1,6 @@
 import '@mantine/core/styles.css';
 import '@mantine/notifications/styles.css';
+import './styles.css';
 import { MantineProvider } from '@mantine/core';
 import { Notifications } from '@mantine/notifications';
 import { StrictMode } from 'react';
@@ -7,6 +8,7 @@ import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { createApi, type Api } from './bridge/api';
 import { ApiContext } from './bridge/context';
+import { cssVariablesResolver, theme } from './theme';
 
 const root = createRoot(document.getElementById('root') as HTMLElement);
 let api: Api | null = null;
@@ -19,7 +21,7 @@ try {
 
 root.render(
   <StrictMode>
-    <MantineProvider defaultColorScheme="auto">
+    <MantineProvider theme={theme} cssVariablesResolver={cssVariablesResolver} defaultColorScheme="auto">
       <Notifications position="bottom-right" />
       {api ? (
         <ApiContext.Provider value={api}>

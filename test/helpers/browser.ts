@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
-import { afterAll } from 'vitest';
+import { cleanup } from './cleanup.js';
 
 /** Debian's Chromium, headless, with the flags this closed network needs. */
 export async function launchChromium(): Promise<Browser> {
@@ -17,7 +17,7 @@ export async function launchChromium(): Promise<Browser> {
       '--disable-sync',
     ],
   });
-  afterAll(() => browser.close());
+  cleanup(() => browser.close());
   return browser;
 }
 

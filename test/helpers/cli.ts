@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { afterAll } from 'vitest';
+import { cleanup } from './cleanup.js';
 import { cliBin } from './paths.js';
 
 export interface CliResult {
@@ -36,11 +36,12 @@ export function startServe(home: string, extra: string[] = []): Promise<Served> 
   child.stderr?.on('data', (d: Buffer) => (out += d));
   const stop = (): Promise<number | null> =>
     new Promise((resolve) => {
-      if (child.exitCode !== null) return resolve(child.exitCode);
+      // Already ended (a test may SIGKILL it on purpose): its close event has passed.
+      if (child.exitCode !== null || child.signalCode !== null) return resolve(child.exitCode);
       child.once('close', (code) => resolve(code));
       child.kill('SIGTERM');
     });
-  afterAll(stop);
+  cleanup(stop);
   return new Promise((resolve, reject) => {
     child.stdout?.on('data', (d: Buffer) => {
       out += d;

@@ -1,4 +1,4 @@
-import { afterAll } from 'vitest';
+import { cleanup } from './cleanup.js';
 import type { ArgsOf, CallContext, MethodName, ResultOf } from '../../main/core/api.js';
 import { startEngine, type Engine } from '../../main/core/engine.js';
 import { openConfBackend } from '../../main/core/settings/conf-backend.js';
@@ -14,7 +14,7 @@ const ctx: CallContext = { actor: { kind: 'cli', user: 'test' } };
 /** A real engine on a temporary home, closed after the file's tests. */
 export async function startTestEngine(home = tempDir()): Promise<TestEngine> {
   const engine = await startEngine({ home, face: 'test', version: 'test', openSettings: openConfBackend, log: () => undefined });
-  afterAll(() => engine.close());
+  cleanup(() => engine.close());
   return {
     ...engine,
     async call(method, args) {

@@ -5,6 +5,7 @@ import { startControlServer } from '../../core/control/server.js';
 import { startEngine } from '../../core/engine.js';
 import { openConfBackend } from '../../core/settings/conf-backend.js';
 import { version } from '../../core/version.js';
+import { openKeytarKeychain } from '../../platform/keytar-keychain.js';
 import type { Command } from '../context.js';
 import { intOption, parse } from '../parse.js';
 import { staticFiles } from '../static-files.js';
@@ -19,7 +20,7 @@ export const serve: Command = {
     const rendererDir = fileURLToPath(new URL('../renderer/', import.meta.url));
     if (!existsSync(rendererDir)) ctx.err(`warning: no built UI at ${rendererDir}; run \`npm run build\`.`);
 
-    const engine = await startEngine({ home: ctx.home, face: 'serve', version, openSettings: openConfBackend });
+    const engine = await startEngine({ home: ctx.home, face: 'serve', version, openSettings: openConfBackend, keychain: openKeytarKeychain() });
     for (const warning of engine.panel.info().warnings) ctx.err(`warning: ${warning}`);
     // A fresh session token each run: whoever can read this terminal may use the UI.
     const token = randomBytes(32).toString('base64url');

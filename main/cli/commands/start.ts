@@ -28,7 +28,7 @@ type Outcome = { done: true; code: number; message: string } | { done: false };
 function judge(view: ServerView): Outcome {
   const healthy = view.state === 'running' && (view.health.status === 'healthy' || !view.definition.health);
   if (healthy) return { done: true, code: 0, message: `${view.name} is healthy (pid ${view.pid})` };
-  if (view.state === 'crashed' || view.state === 'stopped') {
+  if (view.state === 'failed' || view.state === 'stopped' || view.state === 'succeeded') {
     return { done: true, code: 1, message: `${view.name} ${view.state}: ${view.lastExit?.reason ?? 'no reason given'}` };
   }
   return { done: false };

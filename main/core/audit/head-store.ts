@@ -1,5 +1,3 @@
-import { createHash } from 'node:crypto';
-import { realpathSync } from 'node:fs';
 import type { Keychain } from '../ports.js';
 
 /** The last record's place in the chain, as kept in the keychain. */
@@ -9,22 +7,14 @@ export interface Head {
 }
 
 /**
- * One keychain entry per home: `<homeId>/.audit/head`. Server names never start with ".",
- * so this account cannot collide with a token's `<homeId>/<server>/<tokenId>`.
+ * One keychain entry per home, beside its tokens: `<homeId>/.audit/head`. Server names never
+ * start with ".", so this account cannot collide with a token's `<homeId>/<server>/<tokenId>`.
  */
-export function headAccount(home: string): string {
-  let path = home;
-  try {
-    path = realpathSync(home);
-  } catch {
-    // A home that does not exist yet has no journal either; the plain path is as good.
-  }
-  const homeId = createHash('sha256').update(path).digest('hex').slice(0, 16);
-  return `${homeId}/.audit/head`;
-}
+export const headAccount = (homeId: string): string => `${homeId}/.audit/head`;
 
-export async function readHead(keychain: Keychain, home: string): Promise<Head | null> {
-  const text = await keychain.get(headAccount(home));
+/** The stored head; one that cannot be parsed comes back as seq -1, which matches nothing. */
+export async function readHead(keychain: Keychain, homeId: string): Promise<Head | null> {
+  const text = await keychain.get(headAccount(homeId));
   if (text === null) return null;
   try {
     const value = JSON.parse(text) as Partial<Head>;
@@ -32,11 +22,11 @@ export async function readHead(keychain: Keychain, home: string): Promise<Head |
       return { seq: value.seq as number, hash: value.hash };
     }
   } catch {
-    // Unreadable: treated as a head that matches nothing, which verify reports.
+    // Falls through: an unreadable head is reported by verify, never trusted.
   }
   return { seq: -1, hash: 'unreadable' };
 }
 
-export async function writeHead(keychain: Keychain, home: string, head: Head): Promise<void> {
-  await keychain.set(headAccount(home), JSON.stringify(head));
+export async function writeHead(keychain: Keychain, homeId: string, head: Head): Promise<void> {
+  await keychain.set(headAccount(homeId), JSON.stringify(head));
 }

@@ -4,30 +4,25 @@
  * replaced, because a module may one day hand over more than it should.
  */
 
-const common = ['name', 'label', 'tokenId', 'mode', 'address', 'port', 'pid', 'expiresAt', 'count', 'profile'] as const;
+const common = ['name', 'label', 'mode', 'address', 'port', 'pid', 'count'] as const;
 
-/** The parameters each action may carry. Actions not listed keep only the common ones. */
+/**
+ * The parameters an action may carry: by exact action first, else by its family (the part
+ * before the first dot). Anything not listed is dropped, so a new parameter is kept only
+ * once someone decides here that it is not a secret.
+ */
 const allowed: Record<string, readonly string[]> = {
-  'server.add': ['command', 'port', 'profile', 'kind'],
-  'server.start': ['pid', 'port'],
-  'server.stop': ['lastExit', 'pid'],
-  'server.crash': ['code', 'signal', 'pid', 'restarts'],
-  'server.failed': ['restarts', 'reason'],
-  'server.bind-warning': ['expected', 'actual', 'addresses'],
-  'server.expose': ['mode', 'address', 'port', 'expiresAt'],
-  'server.lockdown': ['mode', 'servers', 'count'],
+  server: ['pid', 'pgid', 'code', 'signal', 'attempt', 'delayMs', 'listening', 'lastExit', 'restarts', 'command', 'profile', 'kind'],
+  exposure: ['mode', 'bind', 'port', 'expiresAt', 'durationMs', 'tokenCreated', 'closed'],
+  token: ['id', 'tokenId', 'label', 'fingerprint', 'expires', 'expiresAt', 'shown', 'replaced', 'replacedFingerprint', 'graceUntil', 'what'],
+  'upstream-token': ['id', 'env', 'fingerprint'],
+  settings: ['key', 'keys'],
+  supervisor: ['key', 'keys'],
   'gateway.request': ['method', 'path', 'status', 'bytesIn', 'bytesOut', 'durationMs', 'mode'],
-  'token.create': ['tokenId', 'label', 'expiresAt'],
-  'token.reveal': ['tokenId', 'label'],
-  'token.copy': ['tokenId', 'label', 'what'],
-  'token.rotate': ['tokenId', 'label', 'graceMs', 'newTokenId'],
-  'token.revoke': ['tokenId', 'label'],
-  'settings.change': ['key', 'keys'],
-  'audit.repair': ['file', 'line', 'bytes'],
-  'audit.prune': ['files', 'retentionDays'],
-  'audit.head-mismatch': ['seq', 'file'],
-  'audit.dropped': ['count'],
+  audit: ['file', 'line', 'bytes', 'files', 'retentionDays', 'seq'],
 };
+
+const allowedFor = (action: string): readonly string[] => allowed[action] ?? allowed[action.split('.')[0] as string] ?? [];
 
 const TOKEN = /pcs_[A-Za-z0-9_-]+/g;
 const SECRET_KEY = /(secret|password|passwd|passphrase|api[-_]?key|authorization|cookie|credential)s?$|^token$|^tokens$/i;
@@ -65,7 +60,7 @@ export function scrubValue(value: unknown, depth = 0): unknown {
 /** Only the whitelisted keys of `params`, scrubbed; undefined when nothing is left. */
 export function whitelistParams(action: string, params: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
   if (!params) return undefined;
-  const keys = new Set<string>([...common, ...(allowed[action] ?? [])]);
+  const keys = new Set<string>([...common, ...allowedFor(action)]);
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(params)) {
     if (keys.has(key) && value !== undefined && !SECRET_KEY.test(key)) out[key] = scrubValue(value);

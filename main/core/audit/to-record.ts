@@ -5,7 +5,7 @@ import { scrubPath, scrubString, scrubValue, whitelistParams } from './redact.js
 
 /** A module's control, server or system entry as a record ready to be chained. */
 export function fromAuditEntry(entry: AuditEntry, ts: string): Unchained {
-  return {
+  const record: Unchained = {
     ts,
     kind: entry.kind,
     actor: scrubValue(entry.actor) as AuditActor,
@@ -13,10 +13,12 @@ export function fromAuditEntry(entry: AuditEntry, ts: string): Unchained {
     ...(entry.server !== undefined ? { server: scrubString(entry.server) } : {}),
     outcome: entry.outcome,
     ...(entry.reason !== undefined ? { reason: scrubString(entry.reason) } : {}),
-    ...optional('params', whitelistParams(entry.action, entry.params)),
-    ...optional('from', entry.from === undefined ? undefined : scrubValue(entry.from)),
-    ...optional('to', entry.to === undefined ? undefined : scrubValue(entry.to)),
   };
+  const params = whitelistParams(entry.action, entry.params);
+  if (params) record.params = params;
+  if (entry.from !== undefined) record.from = scrubValue(entry.from);
+  if (entry.to !== undefined) record.to = scrubValue(entry.to);
+  return record;
 }
 
 /** A gateway request: denied when the gateway gave a reason, an error when upstream failed. */
@@ -46,8 +48,4 @@ export function fromAccessEntry(entry: AccessEntry, ts: string): Unchained {
       durationMs: Math.round(entry.durationMs * 10) / 10,
     },
   };
-}
-
-function optional<K extends string>(key: K, value: unknown): Partial<Record<K, unknown>> {
-  return value === undefined ? {} : ({ [key]: value } as Record<K, unknown>);
 }

@@ -95,6 +95,13 @@ export interface AuditSourceView {
   detail: string | null;
 }
 
+export interface AuditSettingsView {
+  maxFileMB: number;
+  retentionDays: number;
+  /** Where the journal is. */
+  dir: string;
+}
+
 const serverRef = z.string().min(1, 'server must not be empty').max(64);
 
 export const auditMethods = {
@@ -119,6 +126,17 @@ export const auditMethods = {
     }),
     returns<AuditSourceView[]>(),
     "Tail this JSON Lines file as the server's own audit log (null removes the setting).",
+  ),
+  'audit.settings': method(z.object({}), returns<AuditSettingsView>(), 'The journal\'s file size and retention, and where it is.'),
+  'audit.updateSettings': method(
+    z
+      .object({
+        maxFileMB: z.number().int('maxFileMB must be a whole number').min(1, 'maxFileMB must be at least 1').max(1024, 'maxFileMB must be at most 1024').optional(),
+        retentionDays: z.number().int('retentionDays must be a whole number').min(1, 'retentionDays must be at least 1').max(3650, 'retentionDays must be at most 3650').optional(),
+      })
+      .refine((v) => v.maxFileMB !== undefined || v.retentionDays !== undefined, 'give maxFileMB, retentionDays or both'),
+    returns<AuditSettingsView>(),
+    'Change the journal\'s file size or retention; in force at once (a shorter retention removes old files now).',
   ),
   'audit.serverLog': method(
     z.object({ server: serverRef.optional(), limit: z.number().int().min(1).max(5_000).default(200) }),

@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import type { ServerProfile } from '../profiles/profile.js';
+import { supervisorUpdate, type SupervisorSettings } from '../servers/settings-section.js';
 import { event, method, returns } from './define.js';
 
 export type { ServerProfile } from '../profiles/profile.js';
+export type { SupervisorSettings } from '../servers/settings-section.js';
 
 /** Names are used in URLs, keychain accounts and file names, so they stay plain. */
 export const serverName = z
@@ -57,7 +59,7 @@ export const restartSettings = z.object({
 export type RestartSettings = z.output<typeof restartSettings>;
 
 /** A definition's restart settings with every default filled in and the kind's policy chosen. */
-export function restartOf(d: { kind?: ServerKind; restart?: RestartSettings }): RestartSettings & { policy: RestartPolicy } {
+export function restartOf(d: { kind?: ServerKind; restart?: z.input<typeof restartSettings> }): RestartSettings & { policy: RestartPolicy } {
   const parsed = restartSettings.parse(d.restart ?? {});
   return { ...parsed, policy: parsed.policy ?? ((d.kind ?? 'server') === 'job' ? 'no' : 'on-failure') };
 }
@@ -240,6 +242,12 @@ export const serverMethods = {
     'Clear a failed server (start limit, backoff) and start it again.',
   ),
   'servers.latency': method(byName, returns<LatencyPoint[]>(), 'Health probe latencies of the last hour, oldest first.'),
+  'servers.settings': method(z.object({}), returns<SupervisorSettings>(), 'What quitting does to servers, and what a start does with survivors.'),
+  'servers.updateSettings': method(
+    supervisorUpdate,
+    returns<SupervisorSettings>(),
+    'Change what quitting does (stop | leave) and the orphan policy (adopt | stop).',
+  ),
   'profiles.list': method(z.object({}), returns<ServerProfile[]>(), 'The ready-made server profiles (picochat, palinode, Jupyter, …).'),
 };
 

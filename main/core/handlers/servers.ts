@@ -1,16 +1,38 @@
 import { randomUUID } from 'node:crypto';
-import type { Handlers } from '../api.js';
-import type { ServerDefinition } from '../contract/servers.js';
+import type { CallContext, Handlers, ParsedArgsOf } from '../api.js';
+import { serverDefinitionInput, type ServerDefinition } from '../contract/servers.js';
 import type { EventBus } from '../events.js';
-import { PortcullisError } from '../errors.js';
+import { PortcullisError, fromZod } from '../errors.js';
+import { fromProfile, profiles, requireProfile } from '../profiles/index.js';
+import type { ServerRuntime } from '../servers/server-runtime.js';
 import type { Supervisor } from '../servers/supervisor.js';
 import type { Settings } from '../settings/store.js';
 import type { AuditPort } from '../ports.js';
 
 type ServerHandlers = Pick<
   Handlers,
-  'servers.list' | 'servers.get' | 'servers.add' | 'servers.remove' | 'servers.start' | 'servers.stop' | 'servers.logs'
+  | 'servers.list'
+  | 'servers.get'
+  | 'servers.add'
+  | 'servers.remove'
+  | 'servers.start'
+  | 'servers.stop'
+  | 'servers.logs'
+  | 'servers.restart'
+  | 'servers.reset'
+  | 'servers.latency'
+  | 'profiles.list'
+  | 'servers.settings'
+  | 'servers.updateSettings'
 >;
+
+/** A profile fills in what the caller left out; the result is validated like any definition. */
+function definitionFrom(input: ParsedArgsOf<'servers.add'>) {
+  if (!input.profile) return serverDefinitionInput.safeParse(input);
+  const profile = requireProfile(input.profile);
+  const filled = fromProfile(profile, { command: input.command, args: input.args, env: input.env, port: input.port });
+  return serverDefinitionInput.safeParse({ ...input, ...filled, health: input.health ?? filled.health });
+}
 
 export function serverHandlers(deps: {
   settings: Settings;
@@ -19,6 +41,22 @@ export function serverHandlers(deps: {
   audit: AuditPort;
 }): ServerHandlers {
   const { settings, supervisor, bus, audit } = deps;
+
+  /** A user action on a running server, recorded (durably) with its outcome either way. */
+  const act = async (name: string, action: string, ctx: CallContext, run: (r: ServerRuntime) => Promise<void>) => {
+    const runtime = supervisor.byName(name);
+    const from = runtime.view().state;
+    try {
+      await run(runtime);
+    } catch (err) {
+      await audit.record({ kind: 'control', actor: ctx.actor, action, server: name, outcome: 'error', from, reason: (err as Error).message });
+      throw err;
+    }
+    const view = runtime.view();
+    await audit.record({ kind: 'control', actor: ctx.actor, action, server: name, outcome: 'ok', from, to: view.state, params: { pid: view.pid } });
+    return view;
+  };
+
   return {
     'servers.list': async () => supervisor.list(),
     'servers.get': async ({ name }) => supervisor.byName(name).view(),
@@ -26,13 +64,22 @@ export function serverHandlers(deps: {
       if (settings.get().servers.some((s) => s.name === input.name)) {
         throw new PortcullisError('conflict', `a server named "${input.name}" already exists; choose another name.`, 'name');
       }
-      const definition: ServerDefinition = { ...input, id: randomUUID(), createdAt: new Date().toISOString() };
+      const parsed = definitionFrom(input);
+      if (!parsed.success) throw fromZod(parsed.error);
+      const definition: ServerDefinition = { ...parsed.data, id: randomUUID(), createdAt: new Date().toISOString() };
       // Persist first: a definition that cannot be saved is not defined at all.
       settings.update((draft) => {
         draft.servers.push(definition);
       });
       const view = supervisor.define(definition);
-      await audit.record({ kind: 'control', actor: ctx.actor, action: 'server.add', server: definition.name, outcome: 'ok', to: { command: definition.command, port: definition.port ?? null } });
+      await audit.record({
+        kind: 'control',
+        actor: ctx.actor,
+        action: 'server.add',
+        server: definition.name,
+        outcome: 'ok',
+        to: { command: definition.command, port: definition.port ?? null, profile: definition.profile ?? null, kind: definition.kind ?? 'server' },
+      });
       bus.emit('server.changed', view);
       return view;
     },
@@ -47,23 +94,22 @@ export function serverHandlers(deps: {
       bus.emit('server.removed', { id, name });
       return { name };
     },
-    'servers.start': async ({ name }, ctx) => {
-      const runtime = supervisor.byName(name);
-      try {
-        await runtime.start();
-      } catch (err) {
-        await audit.record({ kind: 'control', actor: ctx.actor, action: 'server.start', server: name, outcome: 'error', reason: (err as Error).message });
-        throw err;
-      }
-      await audit.record({ kind: 'control', actor: ctx.actor, action: 'server.start', server: name, outcome: 'ok', params: { pid: runtime.view().pid } });
-      return runtime.view();
+    'servers.start': ({ name }, ctx) => act(name, 'server.start', ctx, (r) => r.start()),
+    'servers.stop': ({ name }, ctx) => act(name, 'server.stop', ctx, (r) => r.stop()),
+    'servers.restart': ({ name }, ctx) => act(name, 'server.restart', ctx, (r) => r.restart()),
+    'servers.reset': ({ name }, ctx) => act(name, 'server.reset', ctx, (r) => r.reset()),
+    'servers.logs': async ({ name, tail }) => supervisor.byName(name).logTail(tail),
+    'servers.latency': async ({ name }) => supervisor.latency(name),
+    'profiles.list': async () => profiles.map((p) => structuredClone(p)),
+    'servers.settings': async () => settings.get().supervisor,
+    'servers.updateSettings': async (change, ctx) => {
+      const from = settings.get().supervisor;
+      const saved = settings.update((draft) => {
+        if (change.onQuit !== undefined) draft.supervisor.onQuit = change.onQuit;
+        if (change.orphans !== undefined) draft.supervisor.orphans = change.orphans;
+      }).supervisor;
+      await audit.record({ kind: 'control', actor: ctx.actor, action: 'supervisor.settings', outcome: 'ok', from, to: saved });
+      return saved;
     },
-    'servers.stop': async ({ name }, ctx) => {
-      const runtime = supervisor.byName(name);
-      await runtime.stop();
-      await audit.record({ kind: 'control', actor: ctx.actor, action: 'server.stop', server: name, outcome: 'ok', params: { lastExit: runtime.view().lastExit?.reason ?? null } });
-      return runtime.view();
-    },
-    'servers.logs': async ({ name, tail }) => supervisor.byName(name).logs(tail),
   };
 }

@@ -1,6 +1,7 @@
 /**
  * Turns a stream of text chunks into lines. A line longer than `maxLength` is cut into pieces
- * so one runaway line cannot grow memory without bound.
+ * so one runaway line cannot grow memory without bound. Cuts fall on whitespace when there is
+ * some near the limit: a token cut in two could not be recognised and redacted.
  */
 export class LineSplitter {
   private pending = '';
@@ -19,8 +20,9 @@ export class LineSplitter {
       newline = text.indexOf('\n');
     }
     while (text.length > this.maxLength) {
-      this.onLine(text.slice(0, this.maxLength));
-      text = text.slice(this.maxLength);
+      const at = this.cutAt(text);
+      this.onLine(text.slice(0, at));
+      text = text.slice(at);
     }
     this.pending = text;
   }
@@ -32,8 +34,23 @@ export class LineSplitter {
   }
 
   private emit(line: string): void {
-    const clean = line.endsWith('\r') ? line.slice(0, -1) : line;
-    for (let i = 0; i < clean.length; i += this.maxLength) this.onLine(clean.slice(i, i + this.maxLength));
-    if (clean.length === 0) this.onLine('');
+    let clean = line.endsWith('\r') ? line.slice(0, -1) : line;
+    if (clean.length === 0) return this.onLine('');
+    while (clean.length > this.maxLength) {
+      const at = this.cutAt(clean);
+      this.onLine(clean.slice(0, at));
+      clean = clean.slice(at);
+    }
+    if (clean.length > 0) this.onLine(clean);
+  }
+
+  /** Where to cut a too-long line: after the last whitespace in the final 1/8 of the limit, else at the limit. */
+  private cutAt(text: string): number {
+    const floor = this.maxLength - (this.maxLength >> 3);
+    for (let i = this.maxLength - 1; i >= floor; i--) {
+      const c = text.charCodeAt(i);
+      if (c === 32 || c === 9) return i + 1;
+    }
+    return this.maxLength;
   }
 }

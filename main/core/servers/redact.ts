@@ -13,6 +13,9 @@ const PRINTED: readonly RegExp[] = [
   /(\b(?:JUPYTER_TOKEN|PICOCHAT_AUTH_TOKEN|PICOCHAT_API_KEY|PALINODE_API_TOKEN|VLLM_API_KEY)\s*=\s*)[^\s"']+/g,
 ];
 
+/** Every PRINTED pattern contains one of these words. */
+const HINT = /token|api[ _-]?key|authorization/i;
+
 /** Secrets shorter than this are not searched for: redacting "a" would shred every line. */
 const MIN_SECRET = 6;
 
@@ -25,6 +28,8 @@ export function redact(text: string, secrets: readonly string[]): string {
   for (const secret of secrets) {
     if (secret.length >= MIN_SECRET && out.includes(secret)) out = out.split(secret).join(REDACTED);
   }
+  // One cheap test first: most lines mention no token at all.
+  if (!HINT.test(out)) return out;
   for (const pattern of PRINTED) {
     pattern.lastIndex = 0;
     if (pattern.test(out)) {

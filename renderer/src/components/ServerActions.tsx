@@ -3,10 +3,10 @@ import type { ServerView } from '../../../main/core/api';
 import { useServerAction } from '../state/use-server-action';
 
 export function isActive(view: ServerView): boolean {
-  return view.state === 'running' || view.state === 'starting' || view.state === 'stopping';
+  return view.state === 'running' || view.state === 'starting' || view.state === 'stopping' || view.state === 'backoff';
 }
 
-/** Start, or stop and restart: the same buttons, with the server's name, wherever it shows. */
+/** Start, or stop and restart; Reset for a server that gave up. Each names its server. */
 export function ServerActions({ view, size = 'xs' }: { view: ServerView; size?: 'xs' | 'sm' }) {
   const { busy, run } = useServerAction(view.name);
   const active = isActive(view);
@@ -21,6 +21,10 @@ export function ServerActions({ view, size = 'xs' }: { view: ServerView; size?: 
             Restart
           </Button>
         </>
+      ) : view.state === 'failed' ? (
+        <Button size={size} variant="light" color="orange" loading={busy === 'reset'} onClick={() => void run('reset')} aria-label={`Reset and start ${view.name}`}>
+          Reset
+        </Button>
       ) : (
         <Button size={size} variant="light" loading={busy === 'start'} onClick={() => void run('start')} aria-label={`Start ${view.name}`}>
           Start

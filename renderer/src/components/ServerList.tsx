@@ -1,82 +1,133 @@
-import { Button, Group, Table, Text } from '@mantine/core';
-import { notifications } from '@mantine/notifications';
-import { useState } from 'react';
+import { Anchor, Badge, Group, Progress, Stack, Table, Text, Tooltip } from '@mantine/core';
 import type { ServerView } from '../../../main/core/api';
-import { useApi } from '../bridge/context';
+import type { HealthSample } from '../state/health-history';
+import { hrefOf } from '../state/route';
+import { useExposuresState } from '../state/use-exposures';
+import { ExposureControl } from './exposure/ExposureControl';
+import { useNow } from '../state/use-now';
+import { formatDuration } from '../util/format';
+import { CopyValue } from './CopyValue';
+import { ServerActions } from './ServerActions';
+import { Sparkline } from './Sparkline';
 import { HealthBadge, StateBadge } from './StateBadge';
 
-export function ServerList({ servers }: { servers: ServerView[] }) {
+export const portOf = (view: ServerView): number | null => view.port ?? view.definition.port ?? null;
+export const localUrl = (view: ServerView): string | null => {
+  const port = portOf(view);
+  return port ? `http://127.0.0.1:${port}/` : null;
+};
+
+/** The overview: one row per server with what it is doing now and the actions that matter. */
+export function ServerList({ servers, health }: { servers: ServerView[]; health: Record<string, readonly HealthSample[]> }) {
+  const now = useNow();
   return (
-    <Table striped highlightOnHover verticalSpacing="sm" aria-label="Servers">
-      <Table.Thead>
-        <Table.Tr>
-          <Table.Th>Name</Table.Th>
-          <Table.Th>State</Table.Th>
-          <Table.Th>Health</Table.Th>
-          <Table.Th>Port</Table.Th>
-          <Table.Th>PID</Table.Th>
-          <Table.Th>Command</Table.Th>
-          <Table.Th>Actions</Table.Th>
-        </Table.Tr>
-      </Table.Thead>
-      <Table.Tbody>
-        {servers.map((s) => (
-          <ServerRow key={s.id} view={s} />
-        ))}
-      </Table.Tbody>
-    </Table>
+    <Table.ScrollContainer minWidth={860}>
+      <Table verticalSpacing="sm" highlightOnHover aria-label="Servers">
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>Server</Table.Th>
+            <Table.Th>State</Table.Th>
+            <Table.Th>Health</Table.Th>
+            <Table.Th>Exposure</Table.Th>
+            <Table.Th>Actions</Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {servers.map((s) => (
+            <ServerRow key={s.id} view={s} samples={health[s.id] ?? []} now={now} />
+          ))}
+        </Table.Tbody>
+      </Table>
+    </Table.ScrollContainer>
   );
 }
 
-function ServerRow({ view }: { view: ServerView }) {
-  const api = useApi();
-  const [busy, setBusy] = useState(false);
-  const active = view.state === 'running' || view.state === 'starting' || view.state === 'stopping';
+function Urls({ urls, name }: { urls: readonly string[]; name: string }) {
+  return (
+    <Stack gap={2} mt={6}>
+      {urls.map((u) => (
+        <Group key={u} gap={6} wrap="nowrap">
+          <Text ff="monospace" size="xs">
+            {u}
+          </Text>
+          <CopyValue value={u} what={`${name}'s URL ${u}`} size="compact-xs" />
+        </Group>
+      ))}
+    </Stack>
+  );
+}
 
-  const act = async (method: 'servers.start' | 'servers.stop'): Promise<void> => {
-    setBusy(true);
-    try {
-      await api.call(method, { name: view.name });
-    } catch (err) {
-      notifications.show({ color: 'red', title: `Could not ${method === 'servers.start' ? 'start' : 'stop'} ${view.name}`, message: (err as Error).message });
-    } finally {
-      setBusy(false);
-    }
-  };
-
+function ServerRow({ view, samples, now }: { view: ServerView; samples: readonly HealthSample[]; now: number }) {
+  const url = localUrl(view);
+  const exposure = useExposuresState().byServer[view.name];
+  const command = [view.definition.command, ...view.definition.args].join(' ');
+  const uptime = view.state === 'running' && view.startedAt ? formatDuration(now - new Date(view.startedAt).getTime()) : null;
   return (
     <Table.Tr data-testid={`server-${view.name}`}>
-      <Table.Td fw={600}>{view.name}</Table.Td>
+      <Table.Td maw={320}>
+        <Anchor href={hrefOf({ view: 'server', name: view.name, tab: 'logs' })} fw={600}>
+          {view.name}
+        </Anchor>
+        <Group gap={6} wrap="nowrap">
+          {view.definition.profile && view.definition.profile !== 'generic' && (
+            <Badge size="xs" variant="light" color="gray" style={{ flex: 'none' }}>
+              {view.definition.profile}
+            </Badge>
+          )}
+          {view.kind === 'job' && (
+            <Badge size="xs" variant="light" color="grape" style={{ flex: 'none' }}>
+              job
+            </Badge>
+          )}
+          <Text ff="monospace" size="xs" c="dimmed" lineClamp={1} title={command}>
+            {command}
+          </Text>
+        </Group>
+        {url && (
+          <Group gap={6} wrap="nowrap" mt={4}>
+            <Text ff="monospace" size="xs">
+              {url}
+            </Text>
+            <CopyValue value={url} what={`${view.name}'s local URL`} size="compact-xs" />
+          </Group>
+        )}
+      </Table.Td>
       <Table.Td>
-        <StateBadge view={view} />
-        {view.state === 'crashed' && view.lastExit && (
-          <Text size="xs" c="red" mt={4}>
+        <StateBadge view={view} now={now} />
+        <Text size="xs" c="dimmed" className="tabular" mt={4} miw={110} data-testid="uptime">
+          {uptime ? `up ${uptime}` : '\u00a0'}
+        </Text>
+        <Text size="xs" c="dimmed" className="tabular" data-testid="restarts">
+          {view.restarts === 1 ? '1 restart' : `${view.restarts} restarts`}
+        </Text>
+        {(view.state === 'failed' || view.state === 'backoff') && view.lastExit && (
+          <Text size="xs" c="var(--pc-text-red)" mt={4} lineClamp={2} maw={220}>
             {view.lastExit.reason}
+          </Text>
+        )}
+        {view.progress && (
+          <Tooltip label={view.progress.text}>
+            <Progress value={view.progress.fraction * 100} size="sm" mt={6} w={110} aria-label={`${view.name} progress: ${view.progress.text}`} />
+          </Tooltip>
+        )}
+      </Table.Td>
+      <Table.Td>
+        <Stack gap={4}>
+          <HealthBadge view={view} />
+          {view.definition.health && <Sparkline samples={samples} label={`${view.name} latency`} />}
+        </Stack>
+        {view.bindWarning && (
+          <Text size="xs" c="var(--pc-text-orange)" mt={4} lineClamp={2} maw={220} data-testid="bind-warning">
+            {view.bindWarning}
           </Text>
         )}
       </Table.Td>
       <Table.Td>
-        <HealthBadge view={view} />
-      </Table.Td>
-      <Table.Td>{view.definition.port ?? '—'}</Table.Td>
-      <Table.Td>{view.pid ?? '—'}</Table.Td>
-      <Table.Td>
-        <Text ff="monospace" size="sm" lineClamp={1} title={[view.definition.command, ...view.definition.args].join(' ')}>
-          {[view.definition.command, ...view.definition.args].join(' ')}
-        </Text>
+        <ExposureControl server={view.name} />
+        {exposure && exposure.urls.length > 0 && <Urls urls={exposure.urls} name={view.name} />}
       </Table.Td>
       <Table.Td>
-        <Group gap="xs" wrap="nowrap">
-          {active ? (
-            <Button size="xs" variant="light" color="red" loading={busy || view.state === 'stopping'} onClick={() => void act('servers.stop')} aria-label={`Stop ${view.name}`}>
-              Stop
-            </Button>
-          ) : (
-            <Button size="xs" variant="light" loading={busy} onClick={() => void act('servers.start')} aria-label={`Start ${view.name}`}>
-              Start
-            </Button>
-          )}
-        </Group>
+        <ServerActions view={view} />
       </Table.Td>
     </Table.Tr>
   );

@@ -1,18 +1,24 @@
 import { Badge } from '@mantine/core';
-import type { ServerView } from '../../../main/core/api';
+import type { ServerState, ServerView } from '../../../main/core/api';
+import { formatDuration } from '../util/format';
 
-const colors: Record<ServerView['state'], string> = {
+const colors: Record<ServerState, string> = {
   stopped: 'gray',
   starting: 'blue',
   running: 'green',
   stopping: 'yellow',
-  crashed: 'red',
+  backoff: 'orange',
+  failed: 'red',
+  succeeded: 'teal',
 };
 
-export function StateBadge({ view }: { view: ServerView }) {
+/** The state word; in backoff, when the next start comes (`now` makes it tick). */
+export function StateBadge({ view, now }: { view: ServerView; now?: number }) {
+  const wait = view.state === 'backoff' && view.nextStartAt && now !== undefined ? Math.max(0, new Date(view.nextStartAt).getTime() - now) : null;
   return (
-    <Badge color={colors[view.state] ?? 'gray'} variant="light" data-testid="state" miw={84}>
+    <Badge color={colors[view.state] ?? 'gray'} variant="light" data-testid="state" miw={84} className="tabular">
       {view.state}
+      {wait !== null ? ` · ${formatDuration(wait + 999)}` : ''}
     </Badge>
   );
 }
@@ -21,14 +27,14 @@ export function HealthBadge({ view }: { view: ServerView }) {
   const active = view.state === 'running' || view.state === 'starting';
   if (!active || !view.definition.health)
     return (
-      <Badge variant="outline" color="gray" data-testid="health" miw={110}>
+      <Badge variant="outline" color="gray" data-testid="health" miw={130}>
         {view.definition.health ? 'not running' : 'no check'}
       </Badge>
     );
   const { status, latencyMs } = view.health;
   const color = status === 'healthy' ? 'green' : status === 'unhealthy' ? 'red' : 'gray';
   return (
-    <Badge variant="dot" color={color} data-testid="health" title={view.health.detail ?? undefined} miw={110} className="tabular">
+    <Badge variant="dot" color={color} data-testid="health" title={view.health.detail ?? undefined} miw={130} className="tabular">
       {status}
       {status === 'healthy' && latencyMs !== null ? ` · ${latencyMs} ms` : ''}
     </Badge>

@@ -1,6 +1,6 @@
 import { useCallback, useSyncExternalStore } from 'react';
 
-export type DetailTab = 'logs' | 'health' | 'process' | 'settings';
+export type DetailTab = 'logs' | 'exposure' | 'health' | 'process' | 'settings';
 
 export type Route =
   | { view: 'overview' }
@@ -8,7 +8,7 @@ export type Route =
   | { view: 'tokens' }
   | { view: 'audit' };
 
-const tabs: readonly DetailTab[] = ['logs', 'health', 'process', 'settings'];
+const tabs: readonly DetailTab[] = ['logs', 'exposure', 'health', 'process', 'settings'];
 
 /** Routes live in the fragment (`#/servers/NAME/logs`) so Back, reload and links work in both faces. */
 export function parseRoute(hash: string): Route {

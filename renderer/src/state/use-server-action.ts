@@ -3,12 +3,18 @@ import { useState } from 'react';
 import { useApi } from '../bridge/context';
 import { errorMessage } from '../util/format';
 
-export type ServerAction = 'start' | 'stop' | 'restart';
+export type ServerAction = 'start' | 'stop' | 'restart' | 'reset';
+
+const methodOf = {
+  start: 'servers.start',
+  stop: 'servers.stop',
+  restart: 'servers.restart',
+  reset: 'servers.reset',
+} as const;
 
 /**
- * Runs start/stop/restart on one server, keeping the button busy meanwhile; a refusal becomes
- * a toast that says what happened and names the server. Restart is stop then start until the
- * contract has a restart row of its own.
+ * Runs one lifecycle action on a server, keeping its button busy meanwhile; a refusal becomes
+ * a toast that names the server and carries the engine's message (what happened, what to do).
  */
 export function useServerAction(name: string): { busy: ServerAction | null; run: (action: ServerAction) => Promise<void> } {
   const api = useApi();
@@ -16,8 +22,7 @@ export function useServerAction(name: string): { busy: ServerAction | null; run:
   const run = async (action: ServerAction): Promise<void> => {
     setBusy(action);
     try {
-      if (action !== 'start') await api.call('servers.stop', { name });
-      if (action !== 'stop') await api.call('servers.start', { name });
+      await api.call(methodOf[action], { name });
     } catch (err) {
       notifications.show({ color: 'red', title: `Could not ${action} ${name}`, message: errorMessage(err) });
     } finally {

@@ -33,3 +33,23 @@ export function downloadText(filename: string, text: string): void {
   link.remove();
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
+
+export const SECRET_CLEAR_MS = 30_000;
+
+/**
+ * Copies a secret and clears the clipboard after 30 s if it still holds it (or if the page
+ * may not read the clipboard to check: the secret must not linger).
+ */
+export async function copySecret(secret: string): Promise<void> {
+  await copyText(secret);
+  setTimeout(() => void clearIfStill(secret), SECRET_CLEAR_MS);
+}
+
+async function clearIfStill(secret: string): Promise<void> {
+  try {
+    if ((await navigator.clipboard.readText()) !== secret) return;
+  } catch {
+    // Reading refused: clear anyway.
+  }
+  await navigator.clipboard.writeText('').catch(() => undefined);
+}

@@ -1,0 +1,129 @@
+/**
+ * The processes `bench/gateway.ts` measures, one role per child process so each proxy gets
+ * its own event loop as it would in real use:
+ *   upstream           a stand-in AI server: /small (JSON), /big (64 KB), /sse (timed events), WS echo
+ *   gateway UP TOKEN   Portcullis's listener: auth, limits and the real audit journal on
+ *   httpproxy UP TOKEN a bearer-checking proxy on http-proxy-3 (what JupyterHub and Vite use)
+ * Each prints `ready PORT` once it listens.
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { Agent, createServer } from 'node:http';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createProxyServer } from 'http-proxy-3';
+import { WebSocketServer } from 'ws';
+import { AuditJournal } from '../main/core/audit/journal.js';
+import { defaultLimits } from '../main/core/gateway/limits.js';
+import { ExposureListener } from '../main/core/gateway/listener.js';
+import type { TokenCheck, TokenVerifier } from '../main/core/ports.js';
+
+const [role, upArg, token] = process.argv.slice(2);
+const upstreamPort = Number(upArg);
+const ready = (port: number): void => void process.stdout.write(`ready ${port}\n`);
+
+const small = JSON.stringify({ id: 'cmpl-1', object: 'text_completion', model: 'pico-1', choices: [{ text: 'hello', index: 0 }] });
+const big = Buffer.alloc(64 * 1024, 'a');
+
+/** Wall-clock milliseconds with sub-millisecond resolution, comparable across processes. */
+const nowMs = (): number => performance.timeOrigin + performance.now();
+
+function upstream(): void {
+  const server = createServer((req, res) => {
+    if (req.url === '/small') {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(small) });
+      res.end(small);
+    } else if (req.url === '/big') {
+      res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': big.length });
+      res.end(big);
+    } else if (req.url?.startsWith('/sse')) {
+      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+      res.flushHeaders();
+      let n = 0;
+      const timer = setInterval(() => {
+        if (n++ >= 200) {
+          clearInterval(timer);
+          res.end();
+          return;
+        }
+        res.write(`data: ${nowMs()}\n\n`);
+      }, 5);
+      res.on('close', () => clearInterval(timer));
+    } else {
+      res.writeHead(404).end();
+    }
+  });
+  // An echo for the lock-down measurement's WebSockets.
+  new WebSocketServer({ server }).on('connection', (ws) => ws.on('message', (data) => ws.send(data)));
+  server.keepAliveTimeout = 30_000;
+  server.listen(0, '127.0.0.1', () => ready((server.address() as { port: number }).port));
+}
+
+/** Hashes in memory and a constant-time compare, as the secrets module does. */
+function verifier(secret: string): TokenVerifier {
+  const hash = createHash('sha256').update(secret).digest();
+  return {
+    verify(_serverId: string, presented: string): TokenCheck {
+      const h = createHash('sha256').update(presented).digest();
+      return timingSafeEqual(h, hash) ? { ok: true, tokenId: 'bench', label: 'bench' } : { ok: false, reason: 'unknown' };
+    },
+    onInvalidated: () => () => undefined,
+  };
+}
+
+async function gateway(): Promise<void> {
+  const journal = new AuditJournal({ home: mkdtempSync(join(tmpdir(), 'pc-bench-')) });
+  const listener = await ExposureListener.open(
+    {
+      serverId: 'bench',
+      serverName: 'bench',
+      mode: 'lan',
+      bind: '127.0.0.1',
+      port: 0,
+      hostNames: () => ['127.0.0.1', 'localhost'],
+      // LAN defaults, but a rate limit one load generator on one address cannot reach: the
+      // limiter still runs on every request, it just never says no.
+      limits: { ...defaultLimits('lan'), rateLimit: 1_000_000_000 },
+      trustedProxies: new Set(),
+    },
+    {
+      tokens: verifier(token as string),
+      upstreamAuth: () => null,
+      upstream: () => ({ ok: true, port: upstreamPort }),
+      record: (entry) => journal.access(entry),
+    },
+  );
+  ready(listener.port);
+}
+
+function httpProxy(): void {
+  const proxy = createProxyServer({
+    target: `http://127.0.0.1:${upstreamPort}`,
+    agent: new Agent({ keepAlive: true, maxSockets: 512 }),
+  });
+  proxy.on('error', (_err, _req, res) => {
+    if ('writeHead' in res && !res.headersSent) res.writeHead(502);
+    res.end();
+  });
+  const expected = `Bearer ${token}`;
+  const server = createServer((req, res) => {
+    if (req.headers.authorization !== expected) {
+      res.writeHead(401, { 'content-type': 'application/json' }).end('{"error":"unauthorized"}');
+      return;
+    }
+    proxy.web(req, res);
+  });
+  server.keepAliveTimeout = 30_000;
+  server.listen(0, '127.0.0.1', () => ready((server.address() as { port: number }).port));
+}
+
+if (role === 'upstream') upstream();
+else if (role === 'gateway') void gateway();
+else if (role === 'httpproxy') httpProxy();
+else {
+  process.stderr.write(`unknown role ${role}\n`);
+  process.exit(2);
+}
+
+// A clean exit on a signal, so `node --cpu-prof` can write its profile when asked to look.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => process.exit(0));

@@ -1,0 +1,307 @@
+/**
+ * `npm run bench:gateway`: the gateway side by side with direct access, nginx (when
+ * installed) and an http-proxy-3 proxy, in one run on loopback. Every proxy checks a bearer
+ * token; the gateway also runs its limits and writes access records to a real audit journal.
+ * Prints requests/s and p50/p99 latency per case, ratios against the targets, an SSE stream's
+ * added per-event latency, and how long lock down takes to end open streams.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { connect, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import WebSocket from 'ws';
+import { defaultLimits } from '../main/core/gateway/limits.js';
+import { ExposureListener } from '../main/core/gateway/listener.js';
+
+const TOKEN = 'bench-token-4f9c2a7e1d3b5c8a0e6f2d4b7a9c1e3f5d7b9a1c3e5';
+const DURATION_S = Number(process.env.BENCH_SECONDS ?? 2);
+/** Rounds per case, targets interleaved, median kept: the machine is shared and noisy. */
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const roles = new URL('./gateway-roles.ts', import.meta.url).pathname;
+const children: ChildProcess[] = [];
+const cleanups: Array<() => void> = [];
+
+function startRole(role: string, ...args: string[]): Promise<number> {
+  const child = spawn(process.execPath, ['--import', 'tsx', roles, role, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  children.push(child);
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout?.on('data', (d: Buffer) => {
+      out += d;
+      const m = /ready (\d+)/.exec(out);
+      if (m) resolve(Number(m[1]));
+    });
+    child.once('exit', (code) => reject(new Error(`${role} exited with ${code}`)));
+  });
+}
+
+function waitListening(port: number, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  return new Promise((resolve, reject) => {
+    const attempt = (): void => {
+      const s = connect({ host: '127.0.0.1', port });
+      s.once('connect', () => {
+        s.destroy();
+        resolve();
+      });
+      s.once('error', () => (Date.now() > deadline ? reject(new Error(`nothing listening on ${port}`)) : setTimeout(attempt, 50)));
+    };
+    attempt();
+  });
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const srv = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** nginx as a bearer-checking reverse proxy: one worker, keep-alive to the upstream. */
+async function startNginx(upstreamPort: number): Promise<number | null> {
+  const which = spawnSync('sh', ['-c', 'command -v nginx'], { encoding: 'utf8' });
+  const bin = which.stdout.trim();
+  if (which.status !== 0 || !bin) return null;
+  const dir = mkdtempSync(join(tmpdir(), 'pc-nginx-'));
+  const port = await freePort();
+  const conf = `
+daemon off;
+worker_processes 1;
+pid ${dir}/nginx.pid;
+error_log ${dir}/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log ${dir}/access.log combined buffer=64k flush=1s;
+  client_body_temp_path ${dir}/body; proxy_temp_path ${dir}/proxy;
+  fastcgi_temp_path ${dir}/fcgi; uwsgi_temp_path ${dir}/uwsgi; scgi_temp_path ${dir}/scgi;
+  keepalive_requests 100000;
+  upstream up { server 127.0.0.1:${upstreamPort}; keepalive 128; }
+  server {
+    listen 127.0.0.1:${port};
+    location / {
+      if ($http_authorization != "Bearer ${TOKEN}") { return 401 '{"error":"unauthorized"}'; }
+      proxy_pass http://up;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_set_header Authorization "";
+      proxy_set_header X-Forwarded-For $remote_addr;
+      proxy_buffering off;
+    }
+  }
+}
+`;
+  writeFileSync(join(dir, 'nginx.conf'), conf);
+  const child = spawn(bin, ['-p', dir, '-c', join(dir, 'nginx.conf')], { stdio: ['ignore', 'ignore', 'inherit'] });
+  children.push(child);
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  try {
+    await waitListening(port);
+    return port;
+  } catch {
+    child.kill();
+    return null;
+  }
+}
+
+interface Target {
+  name: string;
+  port: number;
+}
+
+interface Result {
+  rps: number;
+  p50: number;
+  p99: number;
+  non2xx: number;
+  errors: number;
+}
+
+async function load(port: number, path: string, connections: number, seconds: number): Promise<Result> {
+  const r = await autocannon({
+    url: `http://127.0.0.1:${port}${path}`,
+    connections,
+    duration: seconds,
+    headers: { authorization: `Bearer ${TOKEN}` },
+  });
+  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors };
+}
+
+/** Each event carries the upstream's send time; the difference is the path's latency. */
+function sseLatencies(port: number): Promise<number[]> {
+  return new Promise((resolve, reject) => {
+    const seen: number[] = [];
+    const req = request({ host: '127.0.0.1', port, path: '/sse', headers: { authorization: `Bearer ${TOKEN}` } }, (res) => {
+      let buffer = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => {
+        const at = performance.timeOrigin + performance.now();
+        buffer += c;
+        let end: number;
+        while ((end = buffer.indexOf('\n\n')) !== -1) {
+          seen.push(at - Number(buffer.slice(6, end)));
+          buffer = buffer.slice(end + 2);
+        }
+      });
+      res.on('end', () => resolve(seen));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+const pct = (values: number[], p: number): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+};
+
+/** Time from lock down until every client has seen its SSE stream and WebSocket end. */
+async function lockdownTime(upstreamPort: number): Promise<{ ms: number; streams: number; sockets: number }> {
+  const listener = await ExposureListener.open(
+    {
+      serverId: 'lock',
+      serverName: 'lock',
+      mode: 'lan',
+      bind: '127.0.0.1',
+      port: 0,
+      hostNames: () => ['127.0.0.1'],
+      limits: defaultLimits('lan'),
+      trustedProxies: new Set(),
+    },
+    {
+      tokens: { verify: (_s, t) => (t === TOKEN ? { ok: true, tokenId: 't', label: 't' } : { ok: false, reason: 'unknown' }), onInvalidated: () => () => undefined },
+      upstreamAuth: () => null,
+      upstream: () => ({ ok: true, port: upstreamPort }),
+      record: () => undefined,
+    },
+  );
+  const closed: Array<Promise<void>> = [];
+  const opened: Array<Promise<void>> = [];
+  for (let i = 0; i < 50; i++) {
+    opened.push(
+      new Promise((ready) => {
+        const req = request({ host: '127.0.0.1', port: listener.port, path: '/sse?long', headers: { authorization: `Bearer ${TOKEN}` } }, (res) => {
+          res.once('data', () => ready());
+          closed.push(new Promise((done) => res.once('close', () => done())));
+          res.on('error', () => undefined);
+        });
+        req.on('error', () => undefined);
+        req.end();
+      }),
+    );
+  }
+  for (let i = 0; i < 20; i++) {
+    opened.push(
+      new Promise((ready) => {
+        const ws = new WebSocket(`ws://127.0.0.1:${listener.port}/`, { headers: { authorization: `Bearer ${TOKEN}` } });
+        ws.once('open', () => ready());
+        ws.on('error', () => undefined);
+        closed.push(new Promise((done) => ws.once('close', () => done())));
+      }),
+    );
+  }
+  await Promise.all(opened);
+  const started = performance.now();
+  await listener.close();
+  await Promise.all(closed);
+  return { ms: performance.now() - started, streams: 50, sockets: 20 };
+}
+
+/** The run with the median throughput (its latencies go with it). */
+function median(runs: Result[]): Result {
+  return [...runs].sort((a, b) => a.rps - b.rps)[Math.floor(runs.length / 2)] as Result;
+}
+
+const fmt = (n: number, digits = 0): string => (Number.isFinite(n) ? n.toFixed(digits) : '-');
+
+async function main(): Promise<void> {
+  const upstreamPort = await startRole('upstream');
+  const targets: Target[] = [{ name: 'direct', port: upstreamPort }];
+  targets.push({ name: 'gateway', port: await startRole('gateway', String(upstreamPort), TOKEN) });
+  const nginxPort = await startNginx(upstreamPort);
+  if (nginxPort !== null) targets.push({ name: 'nginx', port: nginxPort });
+  else console.log('nginx: not installed, skipped (apt-get install -y nginx to compare)');
+  targets.push({ name: 'http-proxy-3', port: await startRole('httpproxy', String(upstreamPort), TOKEN) });
+
+  console.log(`warming up (${targets.length} targets) …`);
+  for (const t of targets) await load(t.port, '/small', 50, 1);
+
+  const cases = [
+    { label: 'small JSON, 1 conn', path: '/small', connections: 1 },
+    { label: 'small JSON, 50 conns', path: '/small', connections: 50 },
+    { label: '64 KB, 1 conn', path: '/big', connections: 1 },
+    { label: '64 KB, 50 conns', path: '/big', connections: 50 },
+  ];
+  const results = new Map<string, Map<string, Result>>();
+  for (const c of cases) {
+    const runs = new Map<string, Result[]>(targets.map((t) => [t.name, []]));
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const t of targets) runs.get(t.name)?.push(await load(t.port, c.path, c.connections, DURATION_S));
+    }
+    results.set(c.label, new Map([...runs].map(([name, rs]) => [name, median(rs)])));
+  }
+
+  console.log(`\nkeep-alive, median of ${ROUNDS} interleaved ${DURATION_S} s runs per case, autocannon on loopback (2 shared cores)`);
+  console.log('(autocannon reports latency in whole milliseconds; p99 ratios treat < 1 ms as 1 ms)');
+  console.log(['case'.padEnd(22), 'target'.padEnd(13), 'req/s'.padStart(8), 'p50 ms'.padStart(7), 'p99 ms'.padStart(7), 'x direct'.padStart(9), 'non-2xx'.padStart(8)].join(' '));
+  for (const [label, row] of results) {
+    const direct = row.get('direct') as Result;
+    for (const [name, r] of row) {
+      console.log(
+        [label.padEnd(22), name.padEnd(13), fmt(r.rps).padStart(8), fmt(r.p50, 1).padStart(7), fmt(r.p99, 1).padStart(7), fmt(r.rps / direct.rps, 2).padStart(9), String(r.non2xx + r.errors).padStart(8)].join(' '),
+      );
+    }
+  }
+
+  console.log('\ngateway against the targets (≥ 0.5× nginx throughput, ≥ 2× http-proxy-3, p99 ≤ 2× nginx):');
+  for (const [label, row] of results) {
+    const g = row.get('gateway') as Result;
+    const n = row.get('nginx');
+    const hp = row.get('http-proxy-3') as Result;
+    const parts = [`${label.padEnd(22)}`, `${fmt(g.rps / hp.rps, 2)}× http-proxy-3 ${g.rps / hp.rps >= 2 ? 'ok' : 'MISS'}`];
+    if (n) {
+      parts.push(`${fmt(g.rps / n.rps, 2)}× nginx ${g.rps / n.rps >= 0.5 ? 'ok' : 'MISS'}`);
+      const ratio = Math.max(g.p99, 1) / Math.max(n.p99, 1);
+      parts.push(`p99 ${fmt(ratio, 2)}× nginx ${ratio <= 2 ? 'ok' : 'MISS'}`);
+    }
+    console.log(`  ${parts.join('   ')}`);
+  }
+
+  console.log('\nSSE: 200 events, 5 ms apart; latency from the upstream writing an event to the client reading it');
+  const sse = new Map<string, number[]>();
+  for (const t of targets) sse.set(t.name, await sseLatencies(t.port));
+  const direct = sse.get('direct') as number[];
+  for (const [name, values] of sse) {
+    const added = pct(values, 50) - pct(direct, 50);
+    console.log(
+      `  ${name.padEnd(13)} events ${String(values.length).padStart(3)}  p50 ${fmt(pct(values, 50), 3)} ms  p99 ${fmt(pct(values, 99), 3)} ms` +
+        (name === 'direct' ? '' : `  added p50 ${fmt(added, 3)} ms`),
+    );
+  }
+
+  const lock = await lockdownTime(upstreamPort);
+  console.log(`\nlock down: ${lock.streams} open SSE streams and ${lock.sockets} WebSockets ended in ${fmt(lock.ms, 1)} ms (target ≤ 100 ms)`);
+}
+
+const stopAll = (): void => {
+  for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
+  for (const f of cleanups) f();
+};
+process.on('SIGINT', () => {
+  stopAll();
+  process.exit(130);
+});
+main()
+  .then(() => {
+    stopAll();
+    process.exit(0);
+  })
+  .catch((err: unknown) => {
+    console.error(err);
+    stopAll();
+    process.exit(1);
+  });

@@ -1,0 +1,141 @@
+import type { AuditRecord } from '../../core/contract/audit.js';
+import { matchesFilter } from '../../core/audit/filter.js';
+import { csvHeader, csvRow } from '../../core/audit/export-csv.js';
+import { UsageError, type CliContext, type Command } from '../context.js';
+import { table } from '../format.js';
+import { parse } from '../parse.js';
+import { filterFrom, filterOptions, filterUsage, limitFrom } from './audit-filters.js';
+import { headerRow, recordRow, streamLine } from './audit-print.js';
+import { readPage } from './audit-read.js';
+import { auditServerLog, auditSource, auditSources } from './audit-sources.js';
+import { auditVerify } from './audit-verify.js';
+
+export function auditUsage(): string {
+  return [
+    'usage: portcullis audit [SUBCOMMAND] ...',
+    '',
+    `  audit [--follow] [--json] [--limit N] ${filterUsage}`,
+    '      records newest first (with --follow: the last N, then each new one as it is written)',
+    '  audit export --format csv|jsonl [filters]     every matching record, oldest first, on stdout',
+    '  audit verify [--json] [--no-keychain]          check the chain and the keychain head; exit 0 intact, 1 not',
+    "  audit sources [--json]                         the servers' own audit files being followed",
+    '  audit source SERVER PATH|--none                follow a JSON Lines file as SERVER\'s own audit log',
+    "  audit server [SERVER] [--follow] [--json]      the servers' own audit lines",
+    '',
+    'Times are ISO 8601 (2026-01-31T12:00:00Z) or ages (30m, 2h, 7d). --kind: control, access, server,',
+    'system; --outcome: ok, denied, error. Without a running Portcullis, query, export and verify read',
+    "the home's audit/ folder directly.",
+  ].join('\n');
+}
+
+export const audit: Command = {
+  name: 'audit',
+  usage: 'audit [export|verify|sources|source|server] ... (`portcullis audit help`)',
+  summary: 'the audit journal: query, follow, export, verify; the servers\' own audit logs',
+  async run(argv, ctx) {
+    const [sub, ...rest] = argv;
+    switch (sub) {
+      case 'help':
+        ctx.out(auditUsage());
+        return 0;
+      case 'verify':
+        return auditVerify(rest, ctx);
+      case 'export':
+        return auditExport(rest, ctx);
+      case 'sources':
+        return auditSources(rest, ctx);
+      case 'source':
+        return auditSource(rest, ctx);
+      case 'server':
+        return auditServerLog(rest, ctx);
+      default:
+        return auditList(argv, ctx);
+    }
+  },
+};
+
+/** Newest first; with --follow, the last few oldest first and then each new record as it is written. */
+async function auditList(argv: string[], ctx: CliContext): Promise<number> {
+  const { values } = parse(
+    argv,
+    { ...filterOptions, follow: { type: 'boolean', short: 'f' }, json: { type: 'boolean' }, limit: { type: 'string' } },
+    { min: 0, max: 0, names: '' },
+  );
+  const filter = filterFrom(values);
+  const limit = limitFrom(values.limit, values.follow ? 20 : 50);
+  const print = (records: AuditRecord[]): void => {
+    if (values.json) for (const r of records) ctx.out(JSON.stringify(r));
+    else if (values.follow) for (const r of records) ctx.out(streamLine(r));
+    else if (records.length > 0) ctx.out(table([headerRow, ...records.map(recordRow)]));
+  };
+  if (!values.follow) {
+    const page = await readPage(ctx, filter, limit);
+    if (page.records.length === 0 && !values.json) ctx.err('no audit records match.');
+    print(page.records);
+    if (page.nextBefore !== null && !values.json) ctx.err(`(older records exist: raise --limit, or narrow with --since/--until)`);
+    return 0;
+  }
+  return follow(ctx, filter, limit, print);
+}
+
+async function follow(ctx: CliContext, filter: ReturnType<typeof filterFrom>, limit: number, print: (r: AuditRecord[]) => void): Promise<number> {
+  const match = matchesFilter(filter);
+  let shownUpTo = 0;
+  let live = false;
+  const early: AuditRecord[] = [];
+  const show = (records: AuditRecord[]): void => {
+    const fresh = records.filter((r) => r.seq > shownUpTo);
+    print(fresh);
+    shownUpTo = Math.max(shownUpTo, ...fresh.map((r) => r.seq));
+  };
+  let ended: (code: number) => void = () => {};
+  const done = new Promise<number>((resolve) => (ended = resolve));
+  // Subscribed before the backlog is read, so nothing written in between is missed or shown twice.
+  const unsubscribe = await ctx.client.subscribe(
+    (message) => {
+      if (message.event !== 'audit.records') return;
+      const fresh = message.payload.records.filter((r) => match(r));
+      if (live) show(fresh);
+      else early.push(...fresh);
+    },
+    () => {
+      ctx.err('portcullis: the connection to Portcullis closed.');
+      ended(1);
+    },
+  );
+  const page = await ctx.client.call('audit.query', { ...filter, limit });
+  show(page.records.reverse());
+  show(early);
+  live = true;
+  const stop = (): void => ended(0);
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  try {
+    return await done;
+  } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+    unsubscribe();
+  }
+}
+
+/** Every matching record, oldest first (journal order), as CSV or JSON Lines on stdout. */
+async function auditExport(argv: string[], ctx: CliContext): Promise<number> {
+  const { values } = parse(argv, { ...filterOptions, format: { type: 'string' } }, { min: 0, max: 0, names: '' });
+  if (values.format !== 'csv' && values.format !== 'jsonl') throw new UsageError('--format must be csv or jsonl');
+  const filter = filterFrom(values);
+  const pages: AuditRecord[][] = [];
+  let before: number | undefined;
+  for (;;) {
+    const page = await readPage(ctx, filter, 10_000, before);
+    pages.push(page.records);
+    if (page.nextBefore === null) break;
+    before = page.nextBefore;
+  }
+  const records = pages.flat().reverse();
+  const lines = values.format === 'csv' ? [csvHeader(), ...records.map(csvRow)] : records.map((r) => JSON.stringify(r));
+  // One write per chunk of lines: exports can be large and stdout may be a pipe.
+  if (lines.length > 0) for (let i = 0; i < lines.length; i += 1_000) process.stdout.write(`${lines.slice(i, i + 1_000).join('\n')}\n`);
+  ctx.err(`exported ${records.length} record${records.length === 1 ? '' : 's'}.`);
+  return 0;
+}

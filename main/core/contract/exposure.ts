@@ -1,0 +1,108 @@
+import { z } from 'zod';
+import type { AccessEntry } from '../ports.js';
+import { event, method, returns } from './define.js';
+import { portNumber, serverName } from './servers.js';
+
+/** local: no listener; lan: one chosen interface address; public: every interface. */
+export type ExposureMode = 'local' | 'lan' | 'public';
+
+/** What an interface address is for, so the user can tell the LAN from a VPN or a bridge. */
+export type InterfaceKind = 'lan' | 'vpn' | 'container' | 'loopback' | 'link-local' | 'other';
+
+export interface NetworkInterfaceView {
+  /** The OS name, such as eth0, wlan0, tailscale0, docker0. */
+  name: string;
+  address: string;
+  family: 'IPv4' | 'IPv6';
+  cidr: string | null;
+  kind: InterfaceKind;
+  /** For people: "LAN", "VPN / Tailscale", "container bridge", "loopback", … */
+  label: string;
+}
+
+export interface ExposureView {
+  server: string;
+  mode: ExposureMode;
+  /** The address the listener is bound to ("0.0.0.0"/"::" for every interface); null when local. */
+  bind: string | null;
+  port: number | null;
+  /** Every URL a client can use, one per address. */
+  urls: string[];
+  /** When public (or time-boxed LAN) exposure returns to local by itself; null: until locked down. */
+  expiresAt: string | null;
+  since: string | null;
+}
+
+export interface ExposureChange extends ExposureView {
+  /** Why it changed: a user's request, its time box running out, or the server going away. */
+  cause: 'exposed' | 'locked-down' | 'expired' | 'removed';
+}
+
+/** One request the gateway saw, allowed or denied. Never carries a secret. */
+export interface AccessRecord extends AccessEntry {
+  at: string;
+}
+
+export interface ExposeResult {
+  exposure: ExposureView;
+  /** Set only when exposing had to mint the server's first client token: shown once. */
+  createdToken: { id: string; label: string; secret: string } | null;
+}
+
+const MIN_DURATION_MS = 1_000;
+// Below setTimeout's 24.8-day ceiling, so one timer covers the whole time box.
+const MAX_DURATION_MS = 7 * 24 * 3_600_000;
+
+export const exposeArgs = z.object({
+  name: serverName,
+  mode: z.enum(['lan', 'public'], { error: 'mode must be "lan" or "public" (use lockdown to return to local)' }),
+  bind: z
+    .string()
+    .trim()
+    .min(1, 'bind must be an IP address of this machine (see `portcullis interfaces`)')
+    .optional(),
+  port: portNumber.optional(),
+  /**
+   * How long the exposure lasts before it returns to local by itself. Left out: public gets
+   * one hour, LAN lasts until locked down. null: until locked down (public only when asked).
+   */
+  durationMs: z
+    .number({ error: 'durationMs must be a number of milliseconds' })
+    .int('durationMs must be a whole number of milliseconds')
+    .min(MIN_DURATION_MS, 'duration must be at least 1 second')
+    .max(MAX_DURATION_MS, 'duration must be at most 7 days')
+    .nullable()
+    .optional(),
+  /** Public mode reaches every network the machine is on: the user must say yes to it. */
+  confirm: z.boolean().default(false),
+});
+
+const byName = z.object({ name: serverName });
+
+export const exposureMethods = {
+  'exposure.list': method(z.object({}), returns<ExposureView[]>(), 'Every server\'s exposure: mode, URLs, expiry.'),
+  'exposure.get': method(byName, returns<ExposureView>(), 'One server\'s exposure.'),
+  'exposure.expose': method(
+    exposeArgs,
+    returns<ExposeResult>(),
+    'Open a LAN or public listener in front of a running or stopped server, never without a client token.',
+  ),
+  'exposure.lockdown': method(byName, returns<ExposureView>(), 'Close one server\'s listener and every open connection.'),
+  'exposure.lockdownAll': method(
+    z.object({}),
+    returns<{ closed: string[] }>(),
+    'Close every listener and every open connection at once.',
+  ),
+  'exposure.interfaces': method(
+    z.object({}),
+    returns<NetworkInterfaceView[]>(),
+    'The machine\'s interface addresses with their kind, to choose a LAN address from.',
+  ),
+};
+
+export const exposureEvents = {
+  'exposure.changed': event<ExposureChange>('A server was exposed, locked down, or its time box ran out.'),
+  'exposure.access': event<{ records: AccessRecord[]; dropped: number }>(
+    'Requests the gateway saw, batched and throttled (at most one batch every 250 ms).',
+  ),
+};

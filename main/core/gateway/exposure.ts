@@ -1,0 +1,353 @@
+import { isIP } from 'node:net';
+import { hostname } from 'node:os';
+import type { Actor } from '../api.js';
+import type { AccessRecord, ExposeResult, ExposureChange, ExposureMode, ExposureView, NetworkInterfaceView } from '../contract/exposure.js';
+import type { exposeArgs } from '../contract/exposure.js';
+import { PortcullisError } from '../errors.js';
+import type { AccessEntry, AuditPort, ClientTokens, UpstreamAuth } from '../ports.js';
+import { KeychainUnavailableError } from '../ports.js';
+import type { z } from 'zod';
+import { AccessFeed } from './access-feed.js';
+import { isLoopbackAddress, listInterfaces } from './interfaces.js';
+import { defaultLimits, type GatewayLimits } from './limits.js';
+import { ExposureListener, type UpstreamTarget } from './listener.js';
+import { ALL_IPV4, ALL_IPV6, bindsEverything, listenerAddresses, urlsFor } from './urls.js';
+
+type ExposeArgs = z.output<typeof exposeArgs>;
+type OpenMode = Exclude<ExposureMode, 'local'>;
+
+/** What is remembered per server: the last bind and port, so re-exposing keeps its URLs. */
+export interface PersistedExposure {
+  mode: ExposureMode;
+  bind?: string;
+  port?: number;
+  expiresAt?: string | null;
+}
+
+export interface ExposureStore {
+  load(): Record<string, PersistedExposure>;
+  save(serverId: string, state: PersistedExposure | null): void;
+}
+
+export interface ExposureDeps {
+  tokens: ClientTokens;
+  upstreamAuth: UpstreamAuth;
+  audit: AuditPort;
+  /** Finds a server by name (throws not_found) and says where its upstream is. */
+  servers: {
+    resolve(name: string): { id: string; name: string; port: number | undefined };
+    target(serverId: string): UpstreamTarget;
+  };
+  store: ExposureStore;
+  onChange(change: ExposureChange): void;
+  onAccess(batch: { records: AccessRecord[]; dropped: number }): void;
+  /** Overrides of the per-mode limits (tests, benchmarks, settings). */
+  limits?: (mode: OpenMode) => GatewayLimits;
+  trustedProxies?: string[];
+  /** Extra names clients may use in Host (a DNS name pointing at this machine). */
+  hostNames?: (serverId: string) => string[];
+  interfaces?: () => NetworkInterfaceView[];
+  now?: () => number;
+}
+
+const PUBLIC_DEFAULT_MS = 3_600_000;
+
+interface Open {
+  id: string;
+  name: string;
+  mode: OpenMode;
+  bind: string;
+  listener: ExposureListener;
+  expiresAt: number | null;
+  since: number;
+  timer: NodeJS.Timeout | null;
+}
+
+/**
+ * Local, LAN or public, per server: the gateway's listeners opened and closed on the user's
+ * word, never without a client token, public only when confirmed and only for a while, every
+ * change audited and announced. Servers are never restarted by any of it.
+ */
+export class Exposure {
+  private readonly open = new Map<string, Open>();
+  /** Serialises changes per server: two clicks never race two listeners onto one port. */
+  private readonly queue = new Map<string, Promise<unknown>>();
+  private readonly feed: AccessFeed;
+  private readonly now: () => number;
+  private readonly interfaces: () => NetworkInterfaceView[];
+  private readonly unsubscribe: () => void;
+  /** Bumped by lock down all: an expose still on its way when it came is not completed. */
+  private epoch = 0;
+
+  constructor(private readonly deps: ExposureDeps) {
+    this.now = deps.now ?? Date.now;
+    this.interfaces = deps.interfaces ?? listInterfaces;
+    this.feed = new AccessFeed(deps.onAccess);
+    this.unsubscribe = deps.tokens.onInvalidated((serverId, tokenId) => this.open.get(serverId)?.listener.endToken(tokenId));
+  }
+
+  /**
+   * Portcullis starts with every server local (DESIGN.md: unknown state after a crash → local).
+   * Servers that were exposed when it last stopped are returned, so the user is told.
+   */
+  resetAtStart(): string[] {
+    const said: string[] = [];
+    for (const [id, state] of Object.entries(this.deps.store.load())) {
+      if (state.mode === 'local') continue;
+      said.push(id);
+      this.deps.store.save(id, { ...state, mode: 'local', expiresAt: null });
+    }
+    return said;
+  }
+
+  listInterfaces(): NetworkInterfaceView[] {
+    return this.interfaces();
+  }
+
+  view(serverId: string, name: string): ExposureView {
+    const o = this.open.get(serverId);
+    if (!o) return { server: name, mode: 'local', bind: null, port: null, urls: [], expiresAt: null, since: null };
+    return {
+      server: o.name,
+      mode: o.mode,
+      bind: o.bind,
+      port: o.listener.port,
+      urls: urlsFor(listenerAddresses(o.bind, this.interfaces()), o.listener.port),
+      expiresAt: o.expiresAt === null ? null : new Date(o.expiresAt).toISOString(),
+      since: new Date(o.since).toISOString(),
+    };
+  }
+
+  expose(args: ExposeArgs, actor: Actor): Promise<ExposeResult> {
+    const server = this.deps.servers.resolve(args.name);
+    return this.serial(server.id, () => this.doExpose(server, args, actor));
+  }
+
+  lockdown(name: string, actor: Actor): Promise<ExposureView> {
+    const server = this.deps.servers.resolve(name);
+    return this.serial(server.id, async () => {
+      await this.close(server.id, actor, 'locked-down');
+      return this.view(server.id, server.name);
+    });
+  }
+
+  /** Everything at once: every listener and connection is gone before any record is written. */
+  async lockdownAll(actor: Actor): Promise<{ closed: string[] }> {
+    this.epoch++;
+    const targets = [...this.open.values()];
+    await Promise.all(targets.map((o) => this.close(o.id, actor, 'locked-down')));
+    return { closed: targets.map((o) => o.name) };
+  }
+
+  /** The server was removed: its listener goes with it. */
+  async forget(serverId: string, actor: Actor): Promise<void> {
+    await this.close(serverId, actor, 'removed');
+    this.deps.store.save(serverId, null);
+  }
+
+  /** Portcullis is quitting: close every listener (the next start is local anyway). */
+  async shutdown(): Promise<void> {
+    this.unsubscribe();
+    await this.lockdownAll({ kind: 'system' });
+    this.feed.flush();
+  }
+
+  // ---- internals -------------------------------------------------------------------------
+
+  private async doExpose(server: { id: string; name: string; port: number | undefined }, args: ExposeArgs, actor: Actor): Promise<ExposeResult> {
+    if (server.port === undefined) {
+      throw new PortcullisError(
+        'invalid_args',
+        `${server.name} has no port: Portcullis must know which loopback port to forward to. Define it again with --port.`,
+        'name',
+      );
+    }
+    if (args.mode === 'public' && !args.confirm) {
+      throw new PortcullisError(
+        'forbidden',
+        'public mode opens this server to every network this machine is on: confirm it (--yes in the CLI)',
+        'confirm',
+      );
+    }
+    const remembered = this.deps.store.load()[server.id];
+    const bind = this.chooseBind(args, remembered);
+    const port = args.port ?? (remembered?.bind === bind ? remembered.port : undefined) ?? 0;
+    const durationMs = args.durationMs === undefined ? (args.mode === 'public' ? PUBLIC_DEFAULT_MS : null) : args.durationMs;
+
+    // Fail closed: no valid client token, or no keychain, means no listener at all.
+    let created: ExposeResult['createdToken'] = null;
+    try {
+      created = (await this.deps.tokens.ensureClientToken(server.id, server.name)).created;
+    } catch (err) {
+      if (err instanceof KeychainUnavailableError || (err instanceof PortcullisError && err.code === 'unavailable')) {
+        await this.audit(actor, 'exposure.expose', server.name, 'denied', { mode: args.mode }, `keychain unavailable: ${err.message}`);
+        throw new PortcullisError('unavailable', `exposure refused: the keychain is unavailable (${err.message}). ${server.name} stays local.`);
+      }
+      throw err;
+    }
+
+    const epoch = this.epoch;
+    const before = this.open.get(server.id)?.mode ?? 'local';
+    // A listener on the same address and port must go before the new one can bind it.
+    await this.closeListener(server.id);
+    const limits = this.deps.limits?.(args.mode) ?? defaultLimits(args.mode);
+    let listener: ExposureListener;
+    try {
+      listener = await this.openListener(server, args.mode, bind, port, limits);
+    } catch (err) {
+      if (before !== 'local') this.announce(server.id, server.name, 'locked-down');
+      this.deps.store.save(server.id, { mode: 'local', bind, port, expiresAt: null });
+      await this.audit(actor, 'exposure.expose', server.name, 'error', { mode: args.mode, bind, port }, (err as Error).message, before, 'local');
+      throw err;
+    }
+    if (epoch !== this.epoch) {
+      await listener.close();
+      throw new PortcullisError('conflict', `${server.name} was not exposed: everything was locked down meanwhile`);
+    }
+    const now = this.now();
+    const entry: Open = {
+      id: server.id,
+      name: server.name,
+      mode: args.mode,
+      bind,
+      listener,
+      since: now,
+      expiresAt: durationMs === null ? null : now + durationMs,
+      timer: null,
+    };
+    if (durationMs !== null) {
+      entry.timer = setTimeout(() => void this.expire(server.id), durationMs);
+      entry.timer.unref();
+    }
+    this.open.set(server.id, entry);
+    const view = this.view(server.id, server.name);
+    this.deps.store.save(server.id, { mode: args.mode, bind, port: listener.port, expiresAt: view.expiresAt });
+    try {
+      await this.audit(actor, 'exposure.expose', server.name, 'ok', { mode: args.mode, bind, port: listener.port, expiresAt: view.expiresAt, tokenCreated: created !== null }, undefined, before, args.mode);
+    } catch (err) {
+      // An exposure the journal cannot record is not kept (fail closed).
+      await this.closeListener(server.id);
+      this.deps.store.save(server.id, { mode: 'local', bind, port: listener.port, expiresAt: null });
+      throw new PortcullisError('failed', `exposure refused: the audit journal could not record it (${(err as Error).message})`);
+    }
+    this.deps.onChange({ ...view, cause: 'exposed' });
+    return { exposure: view, createdToken: created };
+  }
+
+  private chooseBind(args: ExposeArgs, remembered: PersistedExposure | undefined): string {
+    const given = args.bind;
+    if (args.mode === 'public') {
+      if (given === undefined) return ALL_IPV6;
+      return this.checkAddress(given);
+    }
+    if (given !== undefined) {
+      if (bindsEverything(given)) {
+        throw new PortcullisError('invalid_args', `LAN mode listens on one address, never ${given}: choose one with --bind (see \`portcullis interfaces\`), or use public mode`, 'bind');
+      }
+      return this.checkAddress(given);
+    }
+    const known = this.interfaces();
+    if (remembered?.bind && !bindsEverything(remembered.bind) && known.some((i) => i.address === remembered.bind)) return remembered.bind;
+    const lan = known.find((i) => i.kind === 'lan' && i.family === 'IPv4') ?? known.find((i) => i.kind === 'lan' || i.kind === 'vpn');
+    if (!lan) {
+      throw new PortcullisError('invalid_args', 'this machine has no LAN or VPN address: choose one with --bind (see `portcullis interfaces`)', 'bind');
+    }
+    return lan.address;
+  }
+
+  /** Only this machine's addresses (any 127.x loopback address counts: lo answers them all). */
+  private checkAddress(address: string): string {
+    if (isIP(address) === 0) {
+      throw new PortcullisError('invalid_args', `bind must be an IP address, not "${address}": see \`portcullis interfaces\``, 'bind');
+    }
+    if (bindsEverything(address) || isLoopbackAddress(address)) return address;
+    if (!this.interfaces().some((i) => i.address === address)) {
+      throw new PortcullisError('invalid_args', `${address} is not an address of this machine: see \`portcullis interfaces\``, 'bind');
+    }
+    return address;
+  }
+
+  private async openListener(server: { id: string; name: string }, mode: OpenMode, bind: string, port: number, limits: GatewayLimits): Promise<ExposureListener> {
+    const extra = (): string[] => {
+      const own = hostname().toLowerCase();
+      const names = [own, `${own}.local`, ...(this.deps.hostNames?.(server.id) ?? [])];
+      if (isLoopbackAddress(bind)) names.push('localhost');
+      return [...listenerAddresses(bind, this.interfaces()), ...names];
+    };
+    const deps = {
+      tokens: this.deps.tokens,
+      upstreamAuth: this.deps.upstreamAuth,
+      upstream: (id: string) => this.deps.servers.target(id),
+      record: (e: AccessEntry) => this.access(e),
+    };
+    const config = { serverId: server.id, serverName: server.name, mode, port, hostNames: extra, limits, trustedProxies: new Set(this.deps.trustedProxies ?? []) };
+    try {
+      return await ExposureListener.open({ ...config, bind }, deps);
+    } catch (err) {
+      // Every interface: IPv6 may be disabled on this machine; then IPv4's every-address.
+      if (bind === ALL_IPV6 && !(err instanceof PortcullisError && err.code === 'conflict')) {
+        return ExposureListener.open({ ...config, bind: ALL_IPV4 }, deps);
+      }
+      throw err;
+    }
+  }
+
+  private access(entry: AccessEntry): void {
+    this.deps.audit.access(entry);
+    this.feed.push({ ...entry, at: new Date().toISOString() });
+  }
+
+  private async expire(serverId: string): Promise<void> {
+    const o = this.open.get(serverId);
+    if (!o) return;
+    await this.serial(serverId, () => this.close(serverId, { kind: 'system' }, 'expired'));
+  }
+
+  /** Listener and connections first (that is what the user is waiting for), then the record. */
+  private async close(serverId: string, actor: Actor, cause: ExposureChange['cause']): Promise<void> {
+    const o = this.open.get(serverId);
+    if (!o) return;
+    await this.closeListener(serverId);
+    const port = o.listener.port;
+    if (cause !== 'removed') this.deps.store.save(serverId, { mode: 'local', bind: o.bind, port, expiresAt: null });
+    this.announce(serverId, o.name, cause);
+    const action = cause === 'expired' ? 'exposure.expire' : cause === 'removed' ? 'exposure.remove' : 'exposure.lockdown';
+    await this.audit(actor, action, o.name, 'ok', { bind: o.bind, port }, cause === 'expired' ? 'time box ran out' : undefined, o.mode, 'local');
+  }
+
+  private async closeListener(serverId: string): Promise<void> {
+    const o = this.open.get(serverId);
+    if (!o) return;
+    this.open.delete(serverId);
+    if (o.timer) clearTimeout(o.timer);
+    await o.listener.close();
+  }
+
+  private announce(serverId: string, name: string, cause: ExposureChange['cause']): void {
+    this.deps.onChange({ ...this.view(serverId, name), cause });
+  }
+
+  private audit(
+    actor: Actor,
+    action: string,
+    server: string,
+    outcome: 'ok' | 'denied' | 'error',
+    params: Record<string, unknown>,
+    reason?: string,
+    from?: ExposureMode,
+    to?: ExposureMode,
+  ): Promise<void> {
+    return this.deps.audit.record({ kind: 'control', actor, action, server, outcome, params, reason, from, to });
+  }
+
+  private serial<T>(serverId: string, work: () => Promise<T>): Promise<T> {
+    const prior = this.queue.get(serverId) ?? Promise.resolve();
+    const next = prior.then(work, work);
+    const settled = next.catch(() => undefined);
+    this.queue.set(serverId, settled);
+    void settled.then(() => {
+      if (this.queue.get(serverId) === settled) this.queue.delete(serverId);
+    });
+    return next;
+  }
+}

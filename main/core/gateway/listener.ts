@@ -1,0 +1,396 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { Pool } from 'undici';
+import { PortcullisError } from '../errors.js';
+import type { AccessEntry, TokenVerifier, UpstreamAuth } from '../ports.js';
+import { clientAddress, normalizeAddress } from './client-address.js';
+import { cookieName, findCredential, OUR_PARAM, withoutParams, type Presented } from './credentials.js';
+import { upstreamHeaders } from './forward-headers.js';
+import { HostAllowlist, hostPort, isStateChanging, originMatchesHost } from './host-rules.js';
+import { forwardHttp } from './http-forward.js';
+import type { GatewayLimits } from './limits.js';
+import { reject, sendRejection, writeRawRejection, type Rejection } from './rejection.js';
+import { SlidingWindow } from './sliding-window.js';
+import { tunnelUpgrade } from './ws-tunnel.js';
+
+export const HEALTH_PATH = '/.portcullis/health';
+
+/** Where the upstream is right now; not running → 503 without trying it. */
+export type UpstreamTarget = { ok: true; port: number } | { ok: false; message: string };
+
+export interface ListenerConfig {
+  serverId: string;
+  serverName: string;
+  mode: 'lan' | 'public';
+  /** The address to listen on ("::" or "0.0.0.0" for every interface). */
+  bind: string;
+  port: number;
+  /** The names and addresses clients may use in Host (the port is added). */
+  hostNames: () => string[];
+  limits: GatewayLimits;
+  trustedProxies: ReadonlySet<string>;
+}
+
+export interface ListenerDeps {
+  tokens: TokenVerifier;
+  upstreamAuth: UpstreamAuth;
+  upstream: (serverId: string) => UpstreamTarget;
+  record: (entry: AccessEntry) => void;
+}
+
+type Authenticated = { tokenId: string; label: string; source: Presented & { kind: 'token' } };
+
+interface Checked {
+  client: string;
+  auth: Authenticated;
+  target: { port: number };
+}
+
+/**
+ * One exposed server's listener: the request pipeline of DESIGN.md in its order, in front of
+ * the loopback upstream. It tracks every socket it accepted, so lock down can end them all —
+ * open SSE streams and WebSocket tunnels included — the moment it is asked.
+ */
+export class ExposureListener {
+  private readonly server: Server;
+  private readonly sockets = new Set<Duplex>();
+  /** Which token each connection last authenticated with, to end it when the token dies. */
+  private readonly socketToken = new WeakMap<Duplex, string>();
+  private readonly allow: HostAllowlist;
+  private readonly rate: SlidingWindow;
+  private readonly failures: SlidingWindow;
+  private readonly cookie: string;
+  private pool: { port: number; pool: Pool } | null = null;
+  private lastRefresh = 0;
+  private closed = false;
+
+  private constructor(
+    private readonly config: ListenerConfig,
+    private readonly deps: ListenerDeps,
+    readonly port: number,
+    server: Server,
+  ) {
+    this.server = server;
+    const l = config.limits;
+    this.allow = new HostAllowlist(port, config.hostNames);
+    this.rate = new SlidingWindow(l.rateLimit, l.rateWindowMs, l.maxTrackedClients);
+    this.failures = new SlidingWindow(l.maxAuthFailures, l.authFailureWindowMs, l.maxTrackedClients);
+    this.cookie = cookieName(port);
+    server.on('request', (req: IncomingMessage, res: ServerResponse) => this.onRequest(req, res));
+    server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => this.onUpgrade(req, socket, head));
+    server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => this.onClientError(err, socket));
+  }
+
+  static async open(config: ListenerConfig, deps: ListenerDeps): Promise<ExposureListener> {
+    const l = config.limits;
+    const server = createServer({
+      headersTimeout: l.headersTimeoutMs,
+      requestTimeout: l.requestTimeoutMs,
+      keepAliveTimeout: l.keepAliveTimeoutMs,
+      maxHeaderSize: l.maxHeaderBytes,
+      // How often header/request timeouts are checked: often enough to cut slowloris promptly.
+      connectionsCheckingInterval: Math.max(100, Math.min(1_000, Math.floor(l.headersTimeoutMs / 4))),
+      noDelay: true,
+    });
+    server.maxConnections = l.maxConnections;
+    // Connections accepted before the instance exists are handed over to it.
+    const early = new Set<Duplex>();
+    const holdEarly = (socket: Socket): void => void early.add(socket);
+    server.on('connection', holdEarly);
+    const port = await listen(server, config.bind, config.port);
+    const listener = new ExposureListener(config, deps, port, server);
+    server.off('connection', holdEarly);
+    for (const s of early) if (!s.destroyed) listener.track(s);
+    server.on('connection', (socket: Socket) => listener.track(socket));
+    return listener;
+  }
+
+  get connectionCount(): number {
+    return this.sockets.size;
+  }
+
+  /** Lock down: no new connections, and every open one — streams and tunnels too — destroyed now. */
+  close(): Promise<void> {
+    this.closed = true;
+    const done = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    for (const socket of this.sockets) socket.destroy();
+    this.sockets.clear();
+    const pool = this.pool?.pool;
+    this.pool = null;
+    return Promise.all([done, pool?.destroy()]).then(() => undefined);
+  }
+
+  /** A token was revoked or expired: connections it opened (streams, tunnels) end now. */
+  endToken(tokenId: string): void {
+    for (const socket of this.sockets) if (this.socketToken.get(socket) === tokenId) socket.destroy();
+  }
+
+  private track(socket: Duplex): void {
+    if (this.closed) {
+      socket.destroy();
+      return;
+    }
+    this.sockets.add(socket);
+    socket.once('close', () => this.sockets.delete(socket));
+  }
+
+  // ---- the pipeline --------------------------------------------------------------------
+
+  private onRequest(req: IncomingMessage, res: ServerResponse): void {
+    const started = performance.now();
+    const client = clientAddress(req, this.config.trustedProxies);
+    const url = req.url ?? '/';
+    if (url === HEALTH_PATH || url.startsWith(`${HEALTH_PATH}?`)) {
+      this.health(req, res, client, started);
+      return;
+    }
+    const checked = this.check(req, client, url, false);
+    if ('status' in checked) {
+      this.deny(req, res, client, url, started, checked);
+      return;
+    }
+    if ('login' in checked) return this.browserLogin(req, res, client, url, started, checked.login);
+    const { auth, target } = checked;
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > this.config.limits.maxBodyBytes) {
+      const r = reject.tooLarge(`the request body is larger than the limit of ${this.config.limits.maxBodyBytes} bytes`);
+      this.deny(req, res, client, url, started, r, 'body too large', auth);
+      return;
+    }
+    this.socketToken.set(req.socket, auth.tokenId);
+    const path = withoutParams(url, OUR_PARAM);
+    const headers = upstreamHeaders(req, this.forwardContext(req, auth, target.port, false));
+    forwardHttp(this.poolFor(target.port), req, res, path, headers, this.config.limits.maxBodyBytes, this.config.serverName, (result) => {
+      this.record(req, client, url, started, result.status, result.bytesIn, result.bytesOut, auth, result.reason);
+    });
+  }
+
+  private onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const started = performance.now();
+    const client = clientAddress(req, this.config.trustedProxies);
+    const url = req.url ?? '/';
+    const checked = this.check(req, client, url, true);
+    if ('status' in checked || 'login' in checked) {
+      const r = 'login' in checked ? reject.unauthorized('upgrades need the token in a header or cookie') : checked;
+      const bytes = writeRawRejection(socket, r);
+      this.record(req, client, url, started, r.status, head.length, bytes, null, r.error);
+      return;
+    }
+    const { auth, target } = checked;
+    this.socketToken.set(socket, auth.tokenId);
+    const headers = upstreamHeaders(req, this.forwardContext(req, auth, target.port, true));
+    tunnelUpgrade(
+      req,
+      socket,
+      head,
+      target.port,
+      withoutParams(url, OUR_PARAM),
+      headers,
+      this.config.serverName,
+      (upstream) => this.track(upstream),
+      (result) => this.record(req, client, url, started, result.status, result.bytesIn, result.bytesOut, auth, result.reason),
+    );
+  }
+
+  /**
+   * Host allowlist → Origin → failed-auth lockout → authentication → rate limit → upstream
+   * state. The lockout is consulted before the token is even looked at, so a locked-out
+   * address learns nothing more, even with a right guess.
+   */
+  private check(req: IncomingMessage, client: string, url: string, upgrade: boolean): Checked | Rejection | { login: Authenticated } {
+    const host = req.headers.host;
+    if (!this.hostAllowed(host)) {
+      return reject.misdirected('this listener does not answer to that Host name: use one of the URLs Portcullis shows for this server');
+    }
+    if ((upgrade || isStateChanging(req.method)) && !originMatchesHost(req.headers.origin, host)) {
+      return reject.forbidden('cross-origin requests are refused: the Origin must match the address you connect to');
+    }
+    const locked = this.failures.check(client);
+    if (!locked.ok) {
+      return reject.tooMany(`too many failed authentications from ${client}; try again in ${locked.retryAfterS} s`, locked.retryAfterS);
+    }
+    const allowQuery = !upgrade && (req.method === 'GET' || req.method === 'HEAD');
+    const presented = findCredential(req.headers, url, this.cookie, allowQuery);
+    if (presented.kind !== 'token') {
+      this.failures.hit(client);
+      return reject.unauthorized(
+        presented.kind === 'none'
+          ? 'a Portcullis token is required: send "Authorization: Bearer <token>" or "X-Portcullis-Token: <token>"'
+          : 'the token is malformed: send it exactly as issued, with no spaces inside',
+      );
+    }
+    const verdict = this.deps.tokens.verify(this.config.serverId, presented.token);
+    if (!verdict.ok) {
+      this.failures.hit(client);
+      return reject.unauthorized('the token is not valid for this server (unknown, revoked or expired)');
+    }
+    const auth = { tokenId: verdict.tokenId, label: verdict.label, source: presented };
+    const rate = this.rate.hit(client);
+    if (!rate.ok) return reject.tooMany(`too many requests from ${client}; try again in ${rate.retryAfterS} s`, rate.retryAfterS);
+    if (presented.source === 'query') return { login: auth };
+    const target = this.deps.upstream(this.config.serverId);
+    if (!target.ok) return reject.unavailable(target.message);
+    return { client, auth, target };
+  }
+
+  private hostAllowed(host: string | undefined): boolean {
+    if (this.allow.has(host)) return true;
+    // An address may have appeared since the listener opened (DHCP, a VPN coming up).
+    const now = Date.now();
+    if (this.config.mode === 'public' && now - this.lastRefresh > 5_000) {
+      this.lastRefresh = now;
+      this.allow.refresh();
+      return this.allow.has(host);
+    }
+    return false;
+  }
+
+  /** `?portcullis_token=` once: an HttpOnly cookie for this listener and the URL without it. */
+  private browserLogin(req: IncomingMessage, res: ServerResponse, client: string, url: string, started: number, auth: Authenticated): void {
+    res.writeHead(303, {
+      location: withoutParams(url, OUR_PARAM),
+      'set-cookie': `${this.cookie}=${auth.source.token}; HttpOnly; SameSite=Strict; Path=/`,
+      'cache-control': 'no-store',
+      'content-length': 0,
+    });
+    res.end();
+    this.record(req, client, url, started, 303, 0, 0, auth, 'token exchanged for a cookie');
+  }
+
+  private health(req: IncomingMessage, res: ServerResponse, client: string, started: number): void {
+    const up = this.deps.upstream(this.config.serverId);
+    const text = JSON.stringify({ status: up.ok ? 'ok' : 'unavailable', server: this.config.serverName, mode: this.config.mode });
+    res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store' });
+    res.end(text);
+    this.record(req, client, HEALTH_PATH, started, 200, 0, Buffer.byteLength(text), null, 'health');
+  }
+
+  private deny(
+    req: IncomingMessage,
+    res: ServerResponse,
+    client: string,
+    url: string,
+    started: number,
+    r: Rejection,
+    reason: string = r.error,
+    auth: Authenticated | null = null,
+  ): void {
+    // A body we refuse is not read: the connection closes after the answer.
+    const close = r.close || (req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0') || req.headers['transfer-encoding'] !== undefined;
+    const bytes = sendRejection(res, close ? { ...r, close: true } : r);
+    if (close) res.once('finish', () => req.socket.destroy());
+    this.record(req, client, url, started, r.status, 0, bytes, auth, reason);
+  }
+
+  private onClientError(err: NodeJS.ErrnoException, socket: Duplex): void {
+    const busy = (socket as Duplex & { _httpMessage?: unknown })._httpMessage;
+    if (!socket.writable || busy || err.code === 'ECONNRESET') {
+      socket.destroy();
+      return;
+    }
+    let r: Rejection;
+    if (err.code === 'HPE_HEADER_OVERFLOW') {
+      r = { status: 431, error: 'headers_too_large', message: `request headers are larger than ${this.config.limits.maxHeaderBytes} bytes` };
+    } else if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
+      r = { status: 408, error: 'request_timeout', message: 'the request was not received in time' };
+    } else {
+      r = { status: 400, error: 'bad_request', message: 'malformed HTTP request' };
+    }
+    const bytes = writeRawRejection(socket, r);
+    const remote = normalizeAddress((socket as Socket).remoteAddress);
+    this.deps.record({
+      server: this.config.serverName,
+      mode: this.config.mode,
+      client: remote,
+      method: '-',
+      path: '-',
+      status: r.status,
+      bytesIn: 0,
+      bytesOut: bytes,
+      durationMs: 0,
+      reason: r.error,
+    });
+  }
+
+  // ---- helpers ---------------------------------------------------------------------------
+
+  private forwardContext(req: IncomingMessage, auth: Authenticated, port: number, upgrade: boolean) {
+    const peer = normalizeAddress(req.socket.remoteAddress);
+    return {
+      credential: auth.source.source,
+      cookieName: this.cookie,
+      peer,
+      trustedPeer: this.config.trustedProxies.has(peer),
+      upstreamHost: hostPort('127.0.0.1', port),
+      upstreamAuth: this.deps.upstreamAuth(this.config.serverId),
+      upgrade,
+    };
+  }
+
+  private poolFor(port: number): Pool {
+    if (this.pool?.port === port) return this.pool.pool;
+    void this.pool?.pool.close();
+    // Keep-alive to the loopback upstream; no timeouts on bodies: token streams may pause long.
+    const pool = new Pool(`http://127.0.0.1:${port}`, {
+      connections: this.config.limits.maxConnections,
+      keepAliveTimeout: 4_000,
+      headersTimeout: this.config.limits.requestTimeoutMs,
+      bodyTimeout: 0,
+    });
+    this.pool = { port, pool };
+    return pool;
+  }
+
+  private record(
+    req: IncomingMessage,
+    client: string,
+    url: string,
+    started: number,
+    status: number,
+    bytesIn: number,
+    bytesOut: number,
+    auth: Authenticated | null,
+    reason: string | undefined,
+  ): void {
+    const entry: AccessEntry = {
+      server: this.config.serverName,
+      mode: this.config.mode,
+      client,
+      method: req.method ?? '-',
+      path: withoutParams(url),
+      status,
+      bytesIn,
+      bytesOut,
+      durationMs: Math.round((performance.now() - started) * 100) / 100,
+    };
+    if (auth) {
+      entry.tokenId = auth.tokenId;
+      entry.tokenLabel = auth.label;
+    }
+    if (reason !== undefined) entry.reason = reason;
+    this.deps.record(entry);
+  }
+}
+
+function listen(server: Server, host: string, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const onError = (err: NodeJS.ErrnoException): void => {
+      server.close();
+      if (err.code === 'EADDRINUSE') {
+        reject(new PortcullisError('conflict', `port ${port} on ${host} is already in use: choose another with --port`, 'port'));
+      } else if (err.code === 'EADDRNOTAVAIL') {
+        reject(new PortcullisError('invalid_args', `${host} is not an address of this machine: see \`portcullis interfaces\``, 'bind'));
+      } else if (err.code === 'EACCES') {
+        reject(new PortcullisError('forbidden', `not allowed to listen on port ${port}: choose a port above 1023`, 'port'));
+      } else {
+        reject(new PortcullisError('failed', `could not listen on ${hostPort(host, port)}: ${err.code ?? err.message}`));
+      }
+    };
+    server.once('error', onError);
+    server.listen({ host, port, exclusive: true }, () => {
+      server.off('error', onError);
+      resolve((server.address() as { port: number }).port);
+    });
+  });
+}

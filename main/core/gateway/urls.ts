@@ -1,0 +1,21 @@
+import { isIPv6 } from 'node:net';
+import type { NetworkInterfaceView } from '../contract/exposure.js';
+import { hostPort } from './host-rules.js';
+
+export const ALL_IPV4 = '0.0.0.0';
+export const ALL_IPV6 = '::';
+export const bindsEverything = (bind: string): boolean => bind === ALL_IPV4 || bind === ALL_IPV6;
+
+/** Link-local IPv6 addresses need a zone a URL cannot carry portably: they get no URL. */
+const usable = (i: NetworkInterfaceView, v6: boolean): boolean =>
+  i.kind !== 'link-local' && i.kind !== 'loopback' && (v6 || !isIPv6(i.address));
+
+/** The addresses a client can reach a listener on: its own, or every interface's. */
+export function listenerAddresses(bind: string, interfaces: NetworkInterfaceView[]): string[] {
+  if (!bindsEverything(bind)) return [bind];
+  return interfaces.filter((i) => usable(i, bind === ALL_IPV6)).map((i) => i.address);
+}
+
+export function urlsFor(addresses: string[], port: number): string[] {
+  return addresses.map((a) => `http://${hostPort(a, port)}/`);
+}

@@ -1,0 +1,119 @@
+import { Alert, Badge, Button, Group, Modal, Radio, Select, Stack, Text, TextInput } from '@mantine/core';
+import { useEffect, useState } from 'react';
+import type { NetworkInterfaceView } from '../../../../main/core/api';
+import { useApi } from '../../bridge/context';
+import { errorMessage } from '../../util/format';
+import { durationMs, durations } from './durations';
+
+export interface LanChoice {
+  bind: string | undefined;
+  port: number | undefined;
+  durationMs: number | null | undefined;
+}
+
+const DEFAULT = '__default__';
+const OTHER = '__other__';
+
+/**
+ * Choosing LAN: which address of this machine the gateway listens on (the LAN, a VPN such as
+ * Tailscale, …), the port, and for how long. Never 0.0.0.0: that is Public.
+ */
+export function LanModal({ server, opened, onClose, onChoose }: { server: string; opened: boolean; onClose: () => void; onChoose: (choice: LanChoice) => Promise<void> }) {
+  const api = useApi();
+  const [interfaces, setInterfaces] = useState<NetworkInterfaceView[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [bind, setBind] = useState(DEFAULT);
+  const [other, setOther] = useState('');
+  const [port, setPort] = useState('');
+  const [duration, setDuration] = useState('null');
+  const [busy, setBusy] = useState(false);
+
+  useEffect(() => {
+    if (!opened) return;
+    setError(null);
+    api
+      .call('exposure.interfaces', {})
+      .then(setInterfaces)
+      .catch((err: unknown) => setError(errorMessage(err)));
+  }, [api, opened]);
+
+  const submit = async (): Promise<void> => {
+    const p = port.trim() === '' ? undefined : Number(port);
+    if (p !== undefined && !(Number.isInteger(p) && p >= 1 && p <= 65535)) {
+      setError('port must be a whole number between 1 and 65535, or empty to let Portcullis choose');
+      return;
+    }
+    setBusy(true);
+    try {
+      await onChoose({ bind: bind === DEFAULT ? undefined : bind === OTHER ? other.trim() : bind, port: p, durationMs: durationMs(duration) });
+    } catch (err) {
+      setError(errorMessage(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Modal opened={opened} onClose={onClose} title={`Expose ${server} on a network`} size="lg">
+      <Stack gap="md">
+        <Text size="sm">
+          The gateway will listen on the address you choose, in front of {server}, and let in only clients that send one of its tokens.
+        </Text>
+        <Radio.Group value={bind} onChange={setBind} label="Listen on" name="bind">
+          <Stack gap="xs" mt="xs">
+            <Radio value={DEFAULT} label="Portcullis's default LAN address" description="The engine picks this machine's private LAN address" />
+            {(interfaces ?? []).map((i) => (
+              <Radio
+                key={`${i.name}-${i.address}`}
+                value={i.address}
+                label={
+                  <Group gap={6} component="span">
+                    <Text span ff="monospace" size="sm">
+                      {i.address}
+                    </Text>
+                    <Text span size="sm">
+                      {i.name}
+                    </Text>
+                    <Badge size="xs" variant="light" color={i.kind === 'lan' ? 'blue' : i.kind === 'vpn' ? 'grape' : 'gray'}>
+                      {i.label}
+                    </Badge>
+                  </Group>
+                }
+                description={i.cidr ?? undefined}
+              />
+            ))}
+            <Radio value={OTHER} label="Another address of this machine" />
+            {bind === OTHER && (
+              <TextInput
+                aria-label="Address to listen on"
+                placeholder="192.168.1.20"
+                ff="monospace"
+                value={other}
+                onChange={(e) => setOther(e.currentTarget.value)}
+                ml={32}
+                w={240}
+              />
+            )}
+          </Stack>
+        </Radio.Group>
+        <Group grow align="flex-start">
+          <TextInput label="Port" description="Empty: Portcullis chooses" inputMode="numeric" value={port} onChange={(e) => setPort(e.currentTarget.value)} />
+          <Select label="For" data={durations.map((d) => ({ ...d }))} value={duration} onChange={(v) => setDuration(v ?? 'null')} allowDeselect={false} />
+        </Group>
+        {error && (
+          <Alert color="red" title="Not exposed">
+            {error}
+          </Alert>
+        )}
+        <Group justify="flex-end">
+          <Button variant="default" onClick={onClose}>
+            Cancel
+          </Button>
+          <Button onClick={() => void submit()} loading={busy} disabled={interfaces === null && !error}>
+            Expose on {bind === DEFAULT ? 'the LAN' : bind === OTHER ? other.trim() || '…' : bind}
+          </Button>
+        </Group>
+      </Stack>
+    </Modal>
+  );
+}

@@ -1,0 +1,173 @@
+/// <reference lib="dom" />
+/**
+ * The control panel in Chromium against a real `portcullis serve` (private keyring, real
+ * Jupyter Notebook from its profile, real gateway): each flow a user depends on, with a
+ * screenshot of every view in light and dark and an axe-core check of each.
+ */
+import { userInfo } from 'node:os';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../helpers/browser.js';
+import { startServe, type Served } from '../helpers/cli.js';
+import { freePort } from '../helpers/ports.js';
+import { tempDir } from '../helpers/tmp.js';
+import { waitFor } from '../helpers/wait.js';
+import { captureView, layoutShift, openPanel, overflowAtZoom } from './support.js';
+
+const SERVER = 'notebook';
+const LAN_ADDRESS = '127.0.0.2';
+
+// Real processes on two shared cores: Jupyter alone may take a while to start.
+describe('control panel', { timeout: 120_000 }, () => {
+  let served: Served;
+  let page: Page;
+  let errors: string[];
+  let secret = '';
+  let url = '';
+
+  beforeAll(async () => {
+    served = await startServe(tempDir());
+    ({ page, errors } = await openPanel(await launchChromium(), served.url));
+  });
+
+  const clipboard = (): Promise<string> => page.evaluate(() => navigator.clipboard.readText());
+  const row = () => page.getByTestId(`server-${SERVER}`);
+  const nav = (name: string) => page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name });
+
+  it('shows the start page and keeps the session token out of the address bar', async () => {
+    await page.getByRole('heading', { name: 'Add your first server' }).waitFor();
+    expect(page.url()).not.toContain(served.token);
+    await captureView(page, 'first-run');
+  });
+
+  it('adds a server from a profile (Jupyter) and starts it', async () => {
+    const port = await freePort();
+    await page.getByRole('combobox', { name: 'Profile' }).click();
+    await page.getByRole('option', { name: 'Jupyter Notebook' }).click();
+    await expect.poll(() => page.getByTestId('profile-facts').textContent()).toContain('--ip 127.0.0.1');
+    await page.getByRole('textbox', { name: 'Name' }).fill(SERVER);
+    await page.getByRole('textbox', { name: 'Port' }).fill(String(port));
+    if (userInfo().uid === 0) await page.getByRole('textbox', { name: 'Extra arguments' }).fill('--allow-root');
+    await page.getByRole('button', { name: 'Add server' }).click();
+    // Adding opens the server's page.
+    await page.getByRole('heading', { name: SERVER, level: 2 }).waitFor();
+    await page.getByRole('button', { name: `Start ${SERVER}` }).click();
+    await expect.poll(() => page.getByTestId('state').first().textContent(), { timeout: 30_000 }).toBe('running');
+    await expect.poll(() => page.getByTestId('health').first().textContent(), { timeout: 60_000 }).toMatch(/^healthy/);
+    // Jupyter's own start-up lines reach the live log view.
+    await expect.poll(() => page.getByTestId('log-view').textContent(), { timeout: 30_000 }).toContain('Jupyter');
+    await page.getByRole('textbox', { name: 'Search the log' }).fill('jupyter');
+    await expect.poll(() => page.getByTestId('log-matches').textContent()).toMatch(/^0 \/ [1-9]/);
+    await page.getByRole('button', { name: 'Next match' }).click();
+    await expect.poll(() => page.getByTestId('log-matches').textContent()).toMatch(/^1 \//);
+    await captureView(page, 'server-logs');
+    await page.getByRole('tab', { name: 'Health' }).click();
+    await expect.poll(() => page.getByTestId('health-summary').textContent()).toMatch(/[1-9]\d* probes/);
+    await captureView(page, 'server-health');
+    await page.getByRole('tab', { name: 'Process' }).click();
+    await page.getByRole('table', { name: `Sockets ${SERVER} listens on` }).waitFor({ timeout: 30_000 });
+    await captureView(page, 'server-process');
+  });
+
+  it('shows the overview without layout shifts while health and uptime tick, readable at 200% zoom', async () => {
+    await nav('Servers').click();
+    await row().waitFor();
+    const shift = await layoutShift(page, async () => {
+      // Two health probes and a few uptime ticks land while we watch.
+      const before = await row().getByTestId('uptime').textContent();
+      await expect.poll(() => row().getByTestId('uptime').textContent(), { timeout: 15_000 }).not.toBe(before);
+    });
+    expect(shift).toBeLessThan(0.01);
+    await captureView(page, 'overview');
+    expect(await overflowAtZoom(page, 'overview-200pct')).toBe(0);
+  });
+
+  it(`exposes on the LAN on ${LAN_ADDRESS} from the interface picker, and copies the token and URL`, async () => {
+    await row().getByText('LAN', { exact: true }).click();
+    const dialog = page.getByRole('dialog', { name: `Expose ${SERVER} on a network` });
+    await dialog.getByRole('radio', { name: /127\.0\.0\.1/ }).waitFor();
+    await captureView(page, 'expose-lan');
+    await dialog.getByRole('radio', { name: 'Another address of this machine' }).check();
+    await dialog.getByRole('textbox', { name: 'Address to listen on' }).fill(LAN_ADDRESS);
+    await dialog.getByRole('button', { name: `Expose on ${LAN_ADDRESS}` }).click();
+    // The first exposure mints the server's first token and shows it once.
+    const created = page.getByTestId('created-secret');
+    await created.waitFor();
+    secret = ((await created.textContent()) ?? '').trim();
+    expect(secret.length).toBeGreaterThan(20);
+    await captureView(page, 'token-created');
+    await page.getByRole('button', { name: 'Done' }).click();
+    await page.getByTestId('exposure-banner').waitFor();
+
+    await page.getByRole('link', { name: SERVER, exact: true }).first().click();
+    await page.getByRole('tab', { name: 'Exposure' }).click();
+    url = ((await page.getByTestId('exposure-url').first().textContent()) ?? '').trim();
+    expect(url).toMatch(new RegExp(`^http://${LAN_ADDRESS.replace(/\./g, '\\.')}:\\d+/?$`));
+    await page.getByRole('button', { name: 'Copy token' }).click();
+    await page.getByText('Copied — clipboard clears in 30 s').first().waitFor();
+    expect(await clipboard()).toBe(secret);
+    await page.getByRole('button', { name: `Copy the URL ${url}` }).click();
+    await expect.poll(clipboard).toBe(url);
+    // Snippets never show the secret on screen.
+    expect(await page.getByTestId('snippet').textContent()).not.toContain(secret);
+    await captureView(page, 'server-exposure');
+  });
+
+  it('shows a request through the gateway live in the audit view', async () => {
+    await nav('Audit').click();
+    await page.getByRole('table', { name: 'Audit records' }).waitFor();
+    await page.getByText('Live · newest first').waitFor();
+    const before = await page.getByTestId('audit-row').count();
+    const res = await fetch(new URL('api', url), { headers: { authorization: `Bearer ${secret}` } });
+    expect(res.status).toBe(200);
+    const denied = await fetch(new URL('api', url));
+    expect(denied.status).toBe(401);
+    // Both requests arrive without a reload, at the top.
+    await expect.poll(() => page.getByTestId('audit-row').count(), { timeout: 15_000 }).toBeGreaterThanOrEqual(before + 2);
+    const top = page.getByTestId('audit-row').filter({ hasText: '/api' });
+    await expect.poll(() => top.count()).toBeGreaterThanOrEqual(2);
+    expect(await page.locator('body').textContent()).not.toContain(secret);
+    await page.getByRole('button', { name: 'Verify integrity' }).click();
+    await expect.poll(() => page.getByTestId('verify-result').textContent(), { timeout: 15_000 }).toContain('intact');
+    await captureView(page, 'audit');
+    await top.first().getByRole('button', { name: /^Details of/ }).click();
+    await page.getByTestId('audit-raw').waitFor();
+    await captureView(page, 'audit-detail');
+    await page.keyboard.press('Escape');
+  });
+
+  it('locks down everything from the header', async () => {
+    await page.getByTestId('lockdown-all').click();
+    await page.getByText(`Closed: ${SERVER}`).waitFor();
+    await expect.poll(() => page.getByTestId('exposure-banner').count()).toBe(0);
+    await expect(fetch(new URL('api', url), { headers: { authorization: `Bearer ${secret}` } })).rejects.toThrow();
+  });
+
+  it('rotates and revokes a token', async () => {
+    await nav('Tokens').click();
+    const tokenRow = page.locator('[data-testid^="token-"]').first();
+    await tokenRow.waitFor();
+    const label = ((await tokenRow.getAttribute('data-testid')) ?? '').slice('token-'.length);
+    await captureView(page, 'tokens');
+    await page.getByRole('button', { name: `Rotate token ${label}` }).first().click();
+    await page.getByRole('dialog', { name: `Rotate ${label}?` }).getByRole('button', { name: `Rotate ${label}` }).click();
+    const rotated = ((await page.getByTestId('created-secret').textContent()) ?? '').trim();
+    expect(rotated).not.toBe(secret);
+    await page.getByRole('button', { name: 'Done' }).click();
+    // The old one is marked rotated; the new active one is revoked next.
+    await expect.poll(() => page.getByText('rotated', { exact: true }).count()).toBeGreaterThan(0);
+    await page.getByRole('button', { name: `Revoke token ${label}` }).first().click();
+    await captureView(page, 'token-revoke');
+    await page.getByRole('dialog', { name: `Revoke ${label}?` }).getByRole('button', { name: `Revoke ${label}` }).click();
+    await page.getByText(`Revoked ${label}`).waitFor();
+    await expect.poll(() => page.getByText('revoked', { exact: true }).count()).toBeGreaterThan(0);
+  });
+
+  it('shows the shortcuts, and the page logged no error (a CSP refusal would be one)', async () => {
+    await page.keyboard.press('Shift+/');
+    await page.getByRole('dialog', { name: 'Keyboard shortcuts' }).waitFor();
+    await captureView(page, 'shortcuts');
+    await page.keyboard.press('Escape');
+    expect(errors.filter((e) => !e.includes('401'))).toEqual([]);
+  });
+});

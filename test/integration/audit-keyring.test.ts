@@ -1,0 +1,52 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { listJournalFiles } from '../../main/core/audit/files.js';
+import { GENESIS, hashLine } from '../../main/core/audit/line.js';
+import { runCli } from '../helpers/cli.js';
+import { hasTestKeyring, noKeyringReason, secretToolLookup, startKeyringEngine } from '../helpers/keyring.js';
+import { tempDir } from '../helpers/tmp.js';
+
+describe.skipIf(!hasTestKeyring)(`the audit head in the OS keychain (${hasTestKeyring ? 'private keyring' : noKeyringReason})`, () => {
+  it('is stored at exit, checked by verify, and catches a journal rewritten with a recomputed chain', async () => {
+    const home = tempDir('pc-audit-key-');
+    const engine = await startKeyringEngine(home);
+    for (const name of ['one', 'two', 'three']) await engine.call('servers.add', { name, command: process.execPath });
+    await engine.close();
+
+    const homeId = readFileSync(join(home, 'home-id'), 'utf8').trim();
+    const file = (listJournalFiles(join(home, 'audit'))[0] as { path: string }).path;
+    const lines = readFileSync(file, 'utf8').split('\n').slice(0, -1);
+    const stored = JSON.parse((await secretToolLookup(`${homeId}/.audit/head`)) ?? 'null') as { seq: number; hash: string };
+    expect(stored).toEqual({ seq: lines.length, hash: hashLine(lines.at(-1) as string) });
+
+    const intact = await runCli(['--home', home, 'audit', 'verify']);
+    expect(intact.stderr).toBe('');
+    expect(intact.code).toBe(0);
+    expect(intact.stdout).toContain(`head: matches the keychain (seq ${lines.length})`);
+
+    // A forger rewrites who added "two" and recomputes the whole chain: every line links up.
+    let prev = GENESIS;
+    const forged = lines.map((line) => {
+      const record = JSON.parse(line) as Record<string, unknown>;
+      if (record.server === 'two') record.actor = { kind: 'desktop', user: 'someone-else' };
+      record.prev = prev;
+      const text = JSON.stringify(record);
+      prev = hashLine(text);
+      return text;
+    });
+    writeFileSync(file, `${forged.join('\n')}\n`);
+    expect((await runCli(['--home', home, 'audit', 'verify', '--no-keychain'])).code).toBe(0);
+    const caught = await runCli(['--home', home, 'audit', 'verify']);
+    expect(caught.code).toBe(1);
+    expect(caught.stdout).toContain(`audit journal NOT intact (head): ${file} line ${lines.length}: this line (seq ${lines.length}) does not match the head hash kept in the keychain`);
+
+    // The next start notices too, says so, and keeps the keychain's head as evidence.
+    const again = await startKeyringEngine(home);
+    await again.call('servers.add', { name: 'four', command: process.execPath });
+    await again.close();
+    expect(again.panel.info().warnings.join('\n')).toContain('does not match the head kept in the keychain');
+    expect(JSON.parse((await secretToolLookup(`${homeId}/.audit/head`)) ?? 'null')).toEqual(stored);
+    expect((await runCli(['--home', home, 'audit', 'verify'])).code).toBe(1);
+  }, 90_000);
+});

@@ -1,0 +1,94 @@
+/**
+ * The exposure commands end to end: the real `portcullis` bin against a real engine with the
+ * private test keyring, a real supervised server, and requests through the gateway.
+ */
+import { connect } from 'node:net';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
+import { hasTestKeyring, noKeyringReason, startKeyringEngine } from '../helpers/keyring.js';
+import { fixture } from '../helpers/paths.js';
+import { freePort } from '../helpers/ports.js';
+import { waitFor } from '../helpers/wait.js';
+import { call } from './gateway-fixture.js';
+
+const describeKeyring = hasTestKeyring ? describe : describe.skip;
+if (!hasTestKeyring) console.warn(`gateway-cli: skipped, ${noKeyringReason}`);
+
+const refused = (host: string, port: number): Promise<boolean> =>
+  new Promise((resolve) => {
+    const s = connect({ host, port });
+    s.once('connect', () => {
+      s.destroy();
+      resolve(false);
+    });
+    s.once('error', () => resolve(true));
+  });
+
+interface StatusJson {
+  name: string;
+  pid: number;
+  exposure: { mode: string; urls: string[]; expiresAt: string | null };
+}
+
+describeKeyring('portcullis expose / lockdown / interfaces', () => {
+  it('exposes a running server on LAN with a minted token, shows it in status, and locks it down, never restarting it', async () => {
+    const engine = await startKeyringEngine();
+    const home = engine.home;
+    const cli = (...args: string[]) => runCli(['--home', home, ...args]);
+    const upstreamPort = await freePort();
+    await engine.call('servers.add', { name: 'llm', command: process.execPath, args: [fixture('http-server.mjs'), '--port', String(upstreamPort)], port: upstreamPort });
+    await engine.call('servers.start', { name: 'llm' });
+    const pid = (await engine.call('servers.get', { name: 'llm' })).pid;
+
+    const ifaces = await cli('interfaces');
+    expect(ifaces.code).toBe(0);
+    expect(ifaces.stdout).toMatch(/lo\s+127\.0\.0\.1\/8\s+loopback/);
+
+    const noYes = await cli('expose', 'llm', '--mode', 'public', '--bind', '127.0.0.3');
+    expect(noYes.code).toBe(1);
+    expect(noYes.stderr).toContain('--yes');
+    expect(await engine.call('exposure.get', { name: 'llm' })).toMatchObject({ mode: 'local' });
+
+    const badFor = await cli('expose', 'llm', '--mode', 'lan', '--bind', '127.0.0.2', '--for', '5 minutes');
+    expect(badFor.code).toBe(2);
+    expect(badFor.stderr).toContain('--for must be a duration');
+
+    const port = await freePort('127.0.0.2');
+    const exposed = await cli('expose', 'llm', '--mode', 'lan', '--bind', '127.0.0.2', '--port', String(port));
+    expect(exposed.code).toBe(0);
+    expect(exposed.stdout).toContain(`http://127.0.0.2:${port}/`);
+    expect(exposed.stdout).toContain('until locked down');
+    const secret = /shown only this once[^\n]*\n\s+(\S+)/.exec(exposed.stdout)?.[1] as string;
+    expect(secret).toMatch(/^[A-Za-z0-9_-]{20,}/);
+
+    await waitFor(async () => (await call(port, { path: '/v1/models', headers: { authorization: `Bearer ${secret}` } })).status === 200, 10_000, 'the gateway to forward');
+    expect((await call(port, { path: '/v1/models' })).status).toBe(401);
+
+    const status = JSON.parse((await cli('status', '--json')).stdout) as StatusJson[];
+    expect(status[0]?.exposure).toEqual({ mode: 'lan', urls: [`http://127.0.0.2:${port}/`], expiresAt: null });
+    // Exposure never restarts the server.
+    expect(status[0]?.pid).toBe(pid);
+
+    const pub = await cli('expose', 'llm', '--mode', 'public', '--bind', '127.0.0.3', '--for', '30m', '--yes');
+    expect(pub.code).toBe(0);
+    // The token already existed: nothing new is shown.
+    expect(pub.stdout).not.toContain('shown only this once');
+    const after = JSON.parse((await cli('status', 'llm', '--json')).stdout) as StatusJson[];
+    const expires = Date.parse(after[0]?.exposure.expiresAt as string);
+    expect(expires - Date.now()).toBeGreaterThan(25 * 60_000);
+    expect(expires - Date.now()).toBeLessThanOrEqual(30 * 60_000);
+    expect(await refused('127.0.0.2', port)).toBe(true);
+
+    const down = await cli('lockdown', '--all');
+    expect(down.code).toBe(0);
+    expect(down.stdout).toContain('locked down: llm');
+    const publicPort = Number(new URL(after[0]?.exposure.urls[0] as string).port);
+    expect(await refused('127.0.0.3', publicPort)).toBe(true);
+    expect((JSON.parse((await cli('status', '--json')).stdout) as StatusJson[])[0]?.exposure).toEqual({ mode: 'local', urls: [], expiresAt: null });
+    expect((await engine.call('servers.get', { name: 'llm' })).pid).toBe(pid);
+
+    const again = await cli('lockdown', 'llm');
+    expect(again.stdout).toContain('llm is local');
+    expect((await cli('lockdown')).code).toBe(2);
+  });
+});

@@ -1,0 +1,110 @@
+/**
+ * Across a real network boundary: two network namespaces joined by a veth pair, the gateway
+ * in one (server side, 10.213.7.1) and a client in the other (10.213.7.2). No traffic leaves
+ * the two namespaces. Needs root and `ip netns`; skipped with the reason otherwise.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const tag = String(process.pid % 100_000);
+const S = `pcS${tag}`;
+const C = `pcC${tag}`;
+const SERVER_IP = '10.213.7.1';
+const CLIENT_IP = '10.213.7.2';
+const PORT = 18_443;
+
+function sh(args: string[]): { ok: boolean; out: string } {
+  const r = spawnSync(args[0] as string, args.slice(1), { encoding: 'utf8' });
+  return { ok: r.status === 0, out: `${r.stdout}${r.stderr}` };
+}
+
+/** Whether this machine lets us make namespaces; the reason when it does not. */
+function canUseNetns(): string | null {
+  if (process.platform !== 'linux') return 'network namespaces are Linux-only';
+  if (process.getuid?.() !== 0) return 'needs root (ip netns add)';
+  const probe = `pcP${tag}`;
+  const r = sh(['ip', 'netns', 'add', probe]);
+  if (!r.ok) return `ip netns add failed: ${r.out.trim()}`;
+  sh(['ip', 'netns', 'del', probe]);
+  return null;
+}
+
+const why = canUseNetns();
+if (why) console.warn(`netns test skipped: ${why}`);
+
+/** An HTTP GET from inside the client namespace: the status code, or the curl failure. */
+function fromClient(url: string, headers: string[] = []): string {
+  const args = ['netns', 'exec', C, 'curl', '-s', '-o', '/dev/null', '-w', '%{http_code}', '--max-time', '5', '--noproxy', '*'];
+  for (const h of headers) args.push('-H', h);
+  const r = spawnSync('ip', [...args, url], { encoding: 'utf8' });
+  // curl exit 7: could not connect (refused); 28: timed out.
+  return r.status === 0 ? r.stdout.trim() : `curl-exit-${r.status}`;
+}
+
+describe.skipIf(why !== null)(`gateway across network namespaces${why ? ` (skipped: ${why})` : ''}`, () => {
+  let child: ChildProcess;
+  let ask: (msg: object) => Promise<Record<string, unknown>>;
+  let upstreamPort = 0;
+
+  beforeAll(async () => {
+    const setup = [
+      ['ip', 'netns', 'add', S],
+      ['ip', 'netns', 'add', C],
+      ['ip', 'link', 'add', `pcs${tag}`, 'type', 'veth', 'peer', 'name', `pcc${tag}`],
+      ['ip', 'link', 'set', `pcs${tag}`, 'netns', S],
+      ['ip', 'link', 'set', `pcc${tag}`, 'netns', C],
+      ['ip', 'netns', 'exec', S, 'ip', 'addr', 'add', `${SERVER_IP}/24`, 'dev', `pcs${tag}`],
+      ['ip', 'netns', 'exec', C, 'ip', 'addr', 'add', `${CLIENT_IP}/24`, 'dev', `pcc${tag}`],
+      ['ip', 'netns', 'exec', S, 'ip', 'link', 'set', 'lo', 'up'],
+      ['ip', 'netns', 'exec', C, 'ip', 'link', 'set', 'lo', 'up'],
+      ['ip', 'netns', 'exec', S, 'ip', 'link', 'set', `pcs${tag}`, 'up'],
+      ['ip', 'netns', 'exec', C, 'ip', 'link', 'set', `pcc${tag}`, 'up'],
+    ];
+    for (const cmd of setup) {
+      const r = sh(cmd);
+      if (!r.ok) throw new Error(`${cmd.join(' ')} failed: ${r.out}`);
+    }
+    child = spawn('ip', ['netns', 'exec', S, process.execPath, '--import', 'tsx', new URL('./netns/gateway-child.ts', import.meta.url).pathname], {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    });
+    const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream })[Symbol.asyncIterator]();
+    const next = async (): Promise<Record<string, unknown>> => JSON.parse((await lines.next()).value as string) as Record<string, unknown>;
+    ask = async (msg) => {
+      child.stdin?.write(`${JSON.stringify(msg)}\n`);
+      return next();
+    };
+    upstreamPort = (await next()).upstreamPort as number;
+  });
+
+  afterAll(() => {
+    child?.stdin?.end();
+    child?.kill();
+    // Deleting a namespace deletes the veth end inside it, and with it the pair.
+    sh(['ip', 'netns', 'del', S]);
+    sh(['ip', 'netns', 'del', C]);
+  });
+
+  it('is unreachable from the other namespace while local, upstream included', () => {
+    expect(fromClient(`http://${SERVER_IP}:${PORT}/json`)).toBe('curl-exit-7');
+    // The AI server itself listens on the server namespace's loopback only.
+    expect(fromClient(`http://${SERVER_IP}:${upstreamPort}/json`)).toBe('curl-exit-7');
+  });
+
+  it('in LAN mode on the veth address, answers the other namespace only with a token', async () => {
+    const r = await ask({ op: 'expose', bind: SERVER_IP, port: PORT });
+    expect(r).toMatchObject({ ok: true, urls: [`http://${SERVER_IP}:${PORT}/`] });
+    const secret = r.secret as string;
+    expect(fromClient(`http://${SERVER_IP}:${PORT}/json`)).toBe('401');
+    expect(fromClient(`http://${SERVER_IP}:${PORT}/json`, ['Authorization: Bearer not-the-token'])).toBe('401');
+    expect(fromClient(`http://${SERVER_IP}:${PORT}/json`, [`Authorization: Bearer ${secret}`])).toBe('200');
+    expect(fromClient(`http://${SERVER_IP}:${PORT}/.portcullis/health`)).toBe('200');
+    // Still only the gateway: the upstream's own port stays closed to the LAN.
+    expect(fromClient(`http://${SERVER_IP}:${upstreamPort}/json`)).toBe('curl-exit-7');
+  });
+
+  it('is unreachable again after lock down', async () => {
+    expect(await ask({ op: 'lockdown' })).toMatchObject({ ok: true, view: { mode: 'local' } });
+    expect(fromClient(`http://${SERVER_IP}:${PORT}/json`)).toBe('curl-exit-7');
+  });
+});

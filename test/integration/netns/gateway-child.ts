@@ -1,0 +1,62 @@
+/**
+ * Runs inside the server namespace of test/integration/netns.test.ts: a stand-in AI server on
+ * this namespace's loopback and the real Exposure in front of it. Driven by JSON lines on
+ * stdin ({op: 'expose', bind, port} | {op: 'lockdown'}), answering one JSON line each.
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { createServer } from 'node:http';
+import { createInterface } from 'node:readline';
+import { Exposure } from '../../../main/core/gateway/exposure.js';
+import type { ClientTokens } from '../../../main/core/ports.js';
+
+const secrets = new Map<string, Buffer>();
+const tokens: ClientTokens = {
+  verify(_serverId, presented) {
+    const h = createHash('sha256').update(presented).digest();
+    for (const [id, hash] of secrets) if (timingSafeEqual(h, hash)) return { ok: true, tokenId: id, label: id };
+    return { ok: false, reason: 'unknown' };
+  },
+  onInvalidated: () => () => undefined,
+  async ensureClientToken() {
+    if (secrets.size > 0) return { created: null };
+    const secret = createHash('sha256').update(String(Math.random())).digest('base64url');
+    secrets.set('default', createHash('sha256').update(secret).digest());
+    return { created: { id: 'default', label: 'default', secret } };
+  },
+};
+
+const upstream = createServer((_req, res) => {
+  res.writeHead(200, { 'content-type': 'application/json' });
+  res.end('{"answer":42}');
+});
+await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', r));
+const upstreamPort = (upstream.address() as { port: number }).port;
+
+const exposure = new Exposure({
+  tokens,
+  upstreamAuth: () => null,
+  audit: { record: async () => undefined, access: () => undefined },
+  servers: { resolve: (name) => ({ id: 'ai', name, port: upstreamPort }), target: () => ({ ok: true, port: upstreamPort }) },
+  store: { load: () => ({}), save: () => undefined },
+  onChange: () => undefined,
+  onAccess: () => undefined,
+});
+
+const actor = { kind: 'cli', user: 'netns' } as const;
+const reply = (value: unknown): void => void process.stdout.write(`${JSON.stringify(value)}\n`);
+reply({ ready: true, upstreamPort });
+for await (const line of createInterface({ input: process.stdin })) {
+  const msg = JSON.parse(line) as { op: string; bind?: string; port?: number };
+  try {
+    if (msg.op === 'expose') {
+      const r = await exposure.expose({ name: 'ai', mode: 'lan', bind: msg.bind, port: msg.port, confirm: false }, actor);
+      reply({ ok: true, urls: r.exposure.urls, secret: r.createdToken?.secret ?? null });
+    } else if (msg.op === 'lockdown') {
+      reply({ ok: true, view: await exposure.lockdown('ai', actor) });
+    }
+  } catch (err) {
+    reply({ ok: false, message: (err as Error).message });
+  }
+}
+await exposure.shutdown();
+upstream.close();
