@@ -6,7 +6,7 @@
  * added per-event latency, and how long lock down takes to end open streams.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -24,7 +24,7 @@ const roles = new URL('./gateway-roles.ts', import.meta.url).pathname;
 const children: ChildProcess[] = [];
 const cleanups: Array<() => void> = [];
 
-function startRole(role: string, ...args: string[]): Promise<number> {
+function startRole(role: string, ...args: string[]): Promise<{ port: number; pids: number[] }> {
   const child = spawn(process.execPath, ['--import', 'tsx', roles, role, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
   children.push(child);
   return new Promise((resolve, reject) => {
@@ -32,7 +32,7 @@ function startRole(role: string, ...args: string[]): Promise<number> {
     child.stdout?.on('data', (d: Buffer) => {
       out += d;
       const m = /ready (\d+)/.exec(out);
-      if (m) resolve(Number(m[1]));
+      if (m) resolve({ port: Number(m[1]), pids: [child.pid as number] });
     });
     child.once('exit', (code) => reject(new Error(`${role} exited with ${code}`)));
   });
@@ -63,7 +63,7 @@ function freePort(): Promise<number> {
 }
 
 /** nginx as a bearer-checking reverse proxy: one worker, keep-alive to the upstream. */
-async function startNginx(upstreamPort: number): Promise<number | null> {
+async function startNginx(upstreamPort: number): Promise<{ port: number; pids: number[] } | null> {
   const which = spawnSync('sh', ['-c', 'command -v nginx'], { encoding: 'utf8' });
   const bin = which.stdout.trim();
   if (which.status !== 0 || !bin) return null;
@@ -101,7 +101,9 @@ http {
   cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
   try {
     await waitListening(port);
-    return port;
+    // The one worker does the proxying; the master only supervises it.
+    const workers = readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+    return { port, pids: workers };
   } catch {
     child.kill();
     return null;
@@ -111,6 +113,8 @@ http {
 interface Target {
   name: string;
   port: number;
+  /** The proxy's processes, whose CPU time per request is measured (none for direct). */
+  pids: number[];
 }
 
 interface Result {
@@ -119,16 +123,34 @@ interface Result {
   p99: number;
   non2xx: number;
   errors: number;
+  /** CPU time the proxy process spent per request, in microseconds: steadier than req/s on a shared machine. */
+  cpuUs: number | null;
 }
 
-async function load(port: number, path: string, connections: number, seconds: number): Promise<Result> {
+const CLK_TCK = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
+
+/** User + system CPU ticks of these processes so far (/proc/PID/stat fields 14 and 15). */
+function cpuTicks(pids: number[]): number {
+  let total = 0;
+  for (const pid of pids) {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    total += Number(fields[11]) + Number(fields[12]);
+  }
+  return total;
+}
+
+async function load(target: Target, path: string, connections: number, seconds: number): Promise<Result> {
+  const before = cpuTicks(target.pids);
   const r = await autocannon({
-    url: `http://127.0.0.1:${port}${path}`,
+    url: `http://127.0.0.1:${target.port}${path}`,
     connections,
     duration: seconds,
     headers: { authorization: `Bearer ${TOKEN}` },
   });
-  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors };
+  const ticks = cpuTicks(target.pids) - before;
+  const cpuUs = target.pids.length && r.requests.total ? (ticks * 1e6) / CLK_TCK / r.requests.total : null;
+  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors, cpuUs };
 }
 
 /** Each event carries the upstream's send time; the difference is the path's latency. */
@@ -160,7 +182,7 @@ const pct = (values: number[], p: number): number => {
 };
 
 /** Time from lock down until every client has seen its SSE stream and WebSocket end. */
-async function lockdownTime(upstreamPort: number): Promise<{ ms: number; streams: number; sockets: number }> {
+async function lockdownTime(upstreamPort: number): Promise<{ destroyedMs: number; seenMs: number; streams: number; sockets: number }> {
   const listener = await ExposureListener.open(
     {
       serverId: 'lock',
@@ -206,9 +228,13 @@ async function lockdownTime(upstreamPort: number): Promise<{ ms: number; streams
   }
   await Promise.all(opened);
   const started = performance.now();
-  await listener.close();
+  const closing = listener.close();
+  // Every socket is destroyed before close() returns; the clients learn of it as their loop runs.
+  const destroyedMs = performance.now() - started;
   await Promise.all(closed);
-  return { ms: performance.now() - started, streams: 50, sockets: 20 };
+  const seenMs = performance.now() - started;
+  await closing;
+  return { destroyedMs, seenMs, streams: 50, sockets: 20 };
 }
 
 /** The run with the median throughput (its latencies go with it). */
@@ -219,16 +245,16 @@ function median(runs: Result[]): Result {
 const fmt = (n: number, digits = 0): string => (Number.isFinite(n) ? n.toFixed(digits) : '-');
 
 async function main(): Promise<void> {
-  const upstreamPort = await startRole('upstream');
-  const targets: Target[] = [{ name: 'direct', port: upstreamPort }];
-  targets.push({ name: 'gateway', port: await startRole('gateway', String(upstreamPort), TOKEN) });
-  const nginxPort = await startNginx(upstreamPort);
-  if (nginxPort !== null) targets.push({ name: 'nginx', port: nginxPort });
+  const upstreamPort = (await startRole('upstream')).port;
+  const targets: Target[] = [{ name: 'direct', port: upstreamPort, pids: [] }];
+  targets.push({ name: 'gateway', ...(await startRole('gateway', String(upstreamPort), TOKEN)) });
+  const nginx = await startNginx(upstreamPort);
+  if (nginx !== null) targets.push({ name: 'nginx', ...nginx });
   else console.log('nginx: not installed, skipped (apt-get install -y nginx to compare)');
-  targets.push({ name: 'http-proxy-3', port: await startRole('httpproxy', String(upstreamPort), TOKEN) });
+  targets.push({ name: 'http-proxy-3', ...(await startRole('httpproxy', String(upstreamPort), TOKEN)) });
 
   console.log(`warming up (${targets.length} targets) …`);
-  for (const t of targets) await load(t.port, '/small', 50, 1);
+  for (const t of targets) await load(t, '/small', 50, 1);
 
   const cases = [
     { label: 'small JSON, 1 conn', path: '/small', connections: 1 },
@@ -240,19 +266,19 @@ async function main(): Promise<void> {
   for (const c of cases) {
     const runs = new Map<string, Result[]>(targets.map((t) => [t.name, []]));
     for (let round = 0; round < ROUNDS; round++) {
-      for (const t of targets) runs.get(t.name)?.push(await load(t.port, c.path, c.connections, DURATION_S));
+      for (const t of targets) runs.get(t.name)?.push(await load(t, c.path, c.connections, DURATION_S));
     }
     results.set(c.label, new Map([...runs].map(([name, rs]) => [name, median(rs)])));
   }
 
   console.log(`\nkeep-alive, median of ${ROUNDS} interleaved ${DURATION_S} s runs per case, autocannon on loopback (2 shared cores)`);
   console.log('(autocannon reports latency in whole milliseconds; p99 ratios treat < 1 ms as 1 ms)');
-  console.log(['case'.padEnd(22), 'target'.padEnd(13), 'req/s'.padStart(8), 'p50 ms'.padStart(7), 'p99 ms'.padStart(7), 'x direct'.padStart(9), 'non-2xx'.padStart(8)].join(' '));
+  console.log(['case'.padEnd(22), 'target'.padEnd(13), 'req/s'.padStart(8), 'p50 ms'.padStart(7), 'p99 ms'.padStart(7), 'x direct'.padStart(9), 'non-2xx'.padStart(8), 'CPU µs/req'.padStart(11)].join(' '));
   for (const [label, row] of results) {
     const direct = row.get('direct') as Result;
     for (const [name, r] of row) {
       console.log(
-        [label.padEnd(22), name.padEnd(13), fmt(r.rps).padStart(8), fmt(r.p50, 1).padStart(7), fmt(r.p99, 1).padStart(7), fmt(r.rps / direct.rps, 2).padStart(9), String(r.non2xx + r.errors).padStart(8)].join(' '),
+        [label.padEnd(22), name.padEnd(13), fmt(r.rps).padStart(8), fmt(r.p50, 1).padStart(7), fmt(r.p99, 1).padStart(7), fmt(r.rps / direct.rps, 2).padStart(9), String(r.non2xx + r.errors).padStart(8), (r.cpuUs === null ? '-' : fmt(r.cpuUs)).padStart(11)].join(' '),
       );
     }
   }
@@ -270,6 +296,12 @@ async function main(): Promise<void> {
     }
     console.log(`  ${parts.join('   ')}`);
   }
+  console.log('\nproxy CPU per request (lower is better; the gateway includes auth, limits and the audit journal):');
+  for (const [label, row] of results) {
+    const g = row.get('gateway')?.cpuUs ?? NaN;
+    const others = [...row].filter(([name, r]) => name !== 'gateway' && r.cpuUs !== null);
+    console.log(`  ${label.padEnd(22)} gateway ${fmt(g)} µs   ${others.map(([name, r]) => `${name} ${fmt(r.cpuUs as number)} µs (gateway ${fmt(g / (r.cpuUs as number), 2)}×)`).join('   ')}`);
+  }
 
   console.log('\nSSE: 200 events, 5 ms apart; latency from the upstream writing an event to the client reading it');
   const sse = new Map<string, number[]>();
@@ -283,8 +315,16 @@ async function main(): Promise<void> {
     );
   }
 
-  const lock = await lockdownTime(upstreamPort);
-  console.log(`\nlock down: ${lock.streams} open SSE streams and ${lock.sockets} WebSockets ended in ${fmt(lock.ms, 1)} ms (target ≤ 100 ms)`);
+  // The first lock down runs cold (its code has never been compiled); later ones are warm.
+  const locks = [];
+  for (let i = 0; i < 5; i++) locks.push(await lockdownTime(upstreamPort));
+  const [cold, ...warm] = locks as [Awaited<ReturnType<typeof lockdownTime>>, ...Array<Awaited<ReturnType<typeof lockdownTime>>>];
+  const mid = (key: 'destroyedMs' | 'seenMs'): number => pct(warm.map((l) => l[key]), 50);
+  console.log(
+    `\nlock down of ${cold.streams} open SSE streams and ${cold.sockets} WebSockets (target ≤ 100 ms): ` +
+      `all destroyed in ${fmt(cold.destroyedMs, 1)} ms cold / ${fmt(mid('destroyedMs'), 1)} ms warm (median of 4); ` +
+      `every client had seen its end after ${fmt(cold.seenMs, 1)} ms cold / ${fmt(mid('seenMs'), 1)} ms warm`,
+  );
 }
 
 const stopAll = (): void => {

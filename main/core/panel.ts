@@ -87,7 +87,7 @@ export function createPanel(options: PanelOptions): Panel {
     log,
     // Called only once servers start, after `secrets` below exists.
     knownSecrets: (id): readonly string[] => secrets.knownSecrets(id),
-    extraEnv: (id): Record<string, string> => secrets.upstream.envNow(serverRefById(id)),
+    extraEnv: (id) => secrets.upstream.env(serverRefById(id)),
   });
   supervisor.load(settings.get().servers);
   const serverRefById = (id: string): { id: string; name: string } => ({ id, name: supervisor.list().find((s) => s.id === id)?.name ?? id });
@@ -117,11 +117,16 @@ export function createPanel(options: PanelOptions): Panel {
       return { env: profile.tokenEnv, header: auth.header, scheme: auth.prefix.trim() };
     },
   });
-  // Servers' own tokens are read from the keychain ahead of their start (extraEnv is synchronous).
-  const warmUpstream = (): void => void secrets.upstream.warm(supervisor.list().map((s) => ({ id: s.id, name: s.name })));
-  warmUpstream();
-  bus.subscribe((event) => {
-    if (event === 'server.changed') warmUpstream();
+  // Servers' own tokens are also read ahead of their start, so the gateway's upstream header
+  // and log redaction know them even for servers re-adopted after a crash.
+  const warmed = new Set(supervisor.list().map((s) => s.id));
+  void secrets.upstream.warm(supervisor.list().map((s) => ({ id: s.id, name: s.name })));
+  bus.subscribe((event, payload) => {
+    if (event !== 'server.changed') return;
+    const view = payload as { id: string; name: string };
+    if (warmed.has(view.id)) return;
+    warmed.add(view.id);
+    void secrets.upstream.warm([{ id: view.id, name: view.name }]);
   });
   // A removed server's tokens go with it, keychain entries included.
   bus.subscribe((event, payload) => {

@@ -11,7 +11,6 @@ import { launchChromium } from '../helpers/browser.js';
 import { startServe, type Served } from '../helpers/cli.js';
 import { freePort } from '../helpers/ports.js';
 import { tempDir } from '../helpers/tmp.js';
-import { waitFor } from '../helpers/wait.js';
 import { captureView, layoutShift, openPanel, overflowAtZoom } from './support.js';
 
 const SERVER = 'notebook';
@@ -49,7 +48,9 @@ describe('control panel', { timeout: 120_000 }, () => {
     await page.getByRole('textbox', { name: 'Port' }).fill(String(port));
     if (userInfo().uid === 0) await page.getByRole('textbox', { name: 'Extra arguments' }).fill('--allow-root');
     await page.getByRole('button', { name: 'Add server' }).click();
-    // Adding opens the server's page.
+    // It appears on the overview, stopped; its name opens its page.
+    await expect.poll(() => row().getByTestId('state').textContent()).toBe('stopped');
+    await row().getByRole('link', { name: SERVER }).click();
     await page.getByRole('heading', { name: SERVER, level: 2 }).waitFor();
     await page.getByRole('button', { name: `Start ${SERVER}` }).click();
     await expect.poll(() => page.getByTestId('state').first().textContent(), { timeout: 30_000 }).toBe('running');
@@ -110,7 +111,16 @@ describe('control panel', { timeout: 120_000 }, () => {
     await expect.poll(clipboard).toBe(url);
     // Snippets never show the secret on screen.
     expect(await page.getByTestId('snippet').textContent()).not.toContain(secret);
+    await page.getByRole('button', { name: 'Show QR code' }).click();
+    await page.getByRole('img', { name: /^QR code: http:\/\/127\.0\.0\.2/ }).waitFor();
     await captureView(page, 'server-exposure');
+    // Public asks first, saying what becomes reachable and for how long; Cancel changes nothing.
+    await page.getByTestId(`exposure-${SERVER}`).getByText('Public', { exact: true }).click();
+    const confirm = page.getByRole('dialog', { name: `Expose ${SERVER} publicly?` });
+    await confirm.getByRole('button', { name: 'Expose publicly for 1 hour' }).waitFor();
+    await captureView(page, 'expose-public');
+    await confirm.getByRole('button', { name: 'Cancel' }).click();
+    expect(await page.getByTestId('exposure-summary').textContent()).toMatch(/^LAN:/);
   });
 
   it('shows a request through the gateway live in the audit view', async () => {
@@ -130,6 +140,7 @@ describe('control panel', { timeout: 120_000 }, () => {
     await page.getByRole('button', { name: 'Verify integrity' }).click();
     await expect.poll(() => page.getByTestId('verify-result').textContent(), { timeout: 15_000 }).toContain('intact');
     await captureView(page, 'audit');
+    expect(await overflowAtZoom(page, 'audit-200pct')).toBe(0);
     await top.first().getByRole('button', { name: /^Details of/ }).click();
     await page.getByTestId('audit-raw').waitFor();
     await captureView(page, 'audit-detail');
@@ -163,7 +174,27 @@ describe('control panel', { timeout: 120_000 }, () => {
     await expect.poll(() => page.getByText('revoked', { exact: true }).count()).toBeGreaterThan(0);
   });
 
+  it('changes a Portcullis-wide setting, which survives a reload', async () => {
+    await nav('Settings').click();
+    const leave = page.getByRole('radio', { name: 'Leave them running; the next start watches them again' });
+    // The choice shows once the engine has saved it.
+    await leave.click();
+    await page.getByText('Saved: when Portcullis quits').waitFor();
+    expect(await leave.isChecked()).toBe(true);
+    const retention = page.getByRole('textbox', { name: 'Keep records for (days)' });
+    await retention.fill('30');
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.getByText('Saved: audit journal retention and file size').waitFor();
+    await captureView(page, 'settings');
+    await page.reload();
+    await expect.poll(() => leave.isChecked()).toBe(true);
+    await expect.poll(() => retention.inputValue()).toBe('30');
+    expect(await overflowAtZoom(page, 'settings-200pct')).toBe(0);
+  });
+
   it('shows the shortcuts, and the page logged no error (a CSP refusal would be one)', async () => {
+    // Shortcuts work wherever focus is, except while typing in a field.
+    await page.getByRole('heading', { name: 'Portcullis', level: 1 }).click();
     await page.keyboard.press('Shift+/');
     await page.getByRole('dialog', { name: 'Keyboard shortcuts' }).waitFor();
     await captureView(page, 'shortcuts');

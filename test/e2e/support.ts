@@ -43,19 +43,31 @@ export async function captureView(page: Page, name: string): Promise<void> {
 }
 
 /**
- * 200% zoom: the same CSS layout as half the viewport at twice the pixel density. Returns how
- * far the page must scroll sideways (0: everything reflows, WCAG 1.4.10), after saving a
- * screenshot; restores the normal size.
+ * 200% zoom lays the page out in half the CSS width (1280 → 640 px), which is what the
+ * browser's zoom does to media queries and wrapping. Returns how far the page must then
+ * scroll sideways (0: everything reflows, WCAG 1.4.10), after saving a screenshot; restores
+ * the normal size.
  */
 export async function overflowAtZoom(page: Page, name: string): Promise<number> {
-  const session = await page.context().newCDPSession(page);
   const size = page.viewportSize() ?? { width: 1280, height: 860 };
-  await session.send('Emulation.setDeviceMetricsOverride', { width: size.width / 2, height: size.height / 2, deviceScaleFactor: 2, mobile: false });
+  await page.setViewportSize({ width: size.width / 2, height: size.height / 2 });
   await page.waitForFunction((w) => window.innerWidth === w, size.width / 2);
   await page.screenshot({ path: screenshotPath(name), fullPage: true });
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-  await session.send('Emulation.clearDeviceMetricsOverride');
-  await session.detach();
+  const overflow = await page.evaluate(() => {
+    const root = document.documentElement;
+    // Content wider than the page, whether the page scrolls or clips it. A wide table inside
+    // its own horizontal scroller is allowed (WCAG 1.4.10 exempts data tables).
+    const inScroller = (el: Element): boolean => {
+      for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
+        if (['auto', 'scroll'].includes(getComputedStyle(p).overflowX)) return true;
+      }
+      return false;
+    };
+    const visible = [...document.querySelectorAll('header *, nav *, main *')].filter((e) => e.getClientRects().length > 0 && !inScroller(e));
+    const widest = Math.max(0, ...visible.map((e) => e.getBoundingClientRect().right));
+    return Math.max(root.scrollWidth - root.clientWidth, Math.ceil(widest - root.clientWidth));
+  });
+  await page.setViewportSize(size);
   return overflow;
 }
 

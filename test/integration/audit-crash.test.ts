@@ -37,26 +37,51 @@ const recordsOf = (bytes: Buffer): AuditRecord[] =>
     .map((l) => parseLine(l))
     .filter((r): r is AuditRecord => r !== null);
 
+function startWriter(home: string): { acked: Set<number>; kill: () => Promise<NodeJS.Signals | null>; failed: () => string | null } {
+  const script = join(home, 'writer.mjs');
+  writeFileSync(script, writer(pathToFileURL(join(repoRoot, 'main/core/audit/journal.ts')).href));
+  const child = spawn(process.execPath, ['--import', 'tsx', script, home], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+  const acked = new Set<number>();
+  let out = '';
+  let errText = '';
+  child.stderr.on('data', (d: Buffer) => (errText += d));
+  child.stdout.on('data', (d: Buffer) => {
+    out += d;
+    const lines = out.split('\n');
+    out = lines.pop() ?? '';
+    for (const line of lines) if (line.startsWith('ack ')) acked.add(Number(line.slice(4)));
+  });
+  const exited = new Promise<NodeJS.Signals | null>((resolve) => child.once('exit', (_code, signal) => resolve(signal)));
+  return {
+    acked,
+    failed: () => (child.exitCode !== null ? errText || `writer exited with ${child.exitCode}` : null),
+    kill: () => {
+      child.kill('SIGKILL');
+      return exited;
+    },
+  };
+}
+
 describe('audit journal crash', () => {
+  it('verifies as intact while another process is appending under load and rotating files', async () => {
+    const home = tempDir('pc-audit-live-');
+    const w = startWriter(home);
+    const dir = join(home, 'audit');
+    for (let round = 0; round < 8; round++) {
+      await waitFor(() => w.acked.size >= (round + 1) * 150 || (w.failed() !== null && Promise.reject(new Error(w.failed() as string))), 60_000, 'more records');
+      const report = await verifyJournal(dir, { head: null });
+      expect(report.problem).toBeNull();
+    }
+    expect(listJournalFiles(dir).length).toBeGreaterThan(1);
+    await w.kill();
+  });
+
   it('keeps every acknowledged control record when the writer is SIGKILLed under load, repairing at most the torn last line', async () => {
     const home = tempDir('pc-audit-crash-');
-    const script = join(home, 'writer.mjs');
-    writeFileSync(script, writer(pathToFileURL(join(repoRoot, 'main/core/audit/journal.ts')).href));
-    const child = spawn(process.execPath, ['--import', 'tsx', script, home], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
-    const acked = new Set<number>();
-    let out = '';
-    let errText = '';
-    child.stderr.on('data', (d: Buffer) => (errText += d));
-    child.stdout.on('data', (d: Buffer) => {
-      out += d;
-      const lines = out.split('\n');
-      out = lines.pop() ?? '';
-      for (const line of lines) if (line.startsWith('ack ')) acked.add(Number(line.slice(4)));
-    });
-    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.once('exit', (_code, signal) => resolve(signal)));
-    await waitFor(() => acked.size >= 300 || (child.exitCode !== null && Promise.reject(new Error(errText))), 60_000, '300 acknowledged control records');
-    child.kill('SIGKILL');
-    expect(await exited).toBe('SIGKILL');
+    const w = startWriter(home);
+    const acked = w.acked;
+    await waitFor(() => acked.size >= 300 || (w.failed() !== null && Promise.reject(new Error(w.failed() as string))), 60_000, '300 acknowledged control records');
+    expect(await w.kill()).toBe('SIGKILL');
 
     const dir = join(home, 'audit');
     const before = allBytes(dir);

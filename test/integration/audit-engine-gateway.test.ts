@@ -37,11 +37,11 @@ describe.skipIf(!hasTestKeyring)(`the whole engine: gateway requests in the jour
     const gatewayPort = exposed.exposure.port as number;
 
     await waitFor(async () => (await get(gatewayPort, { authorization: `Bearer ${secret}` })) === 200, 10_000, 'the upstream through the gateway');
-    const allowed = await waitFor(() => live.find((r) => r.kind === 'access' && r.outcome === 'ok'), 5_000, 'the allowed request on the bus');
+    const allowed = await waitFor(() => live.find((r) => r.kind === 'access' && r.outcome === 'ok'), 20_000, 'the allowed request on the bus');
     expect(allowed).toMatchObject({ server: 'model', actor: { kind: 'client', address: '127.0.0.1', tokenLabel: exposed.createdToken?.label }, params: { path: '/v1/models', status: 200 } });
 
     expect(await get(gatewayPort)).toBe(401);
-    const denied = await waitFor(() => live.find((r) => r.kind === 'access' && r.outcome === 'denied'), 5_000, 'the denied request on the bus');
+    const denied = await waitFor(() => live.find((r) => r.kind === 'access' && r.outcome === 'denied'), 20_000, 'the denied request on the bus');
     expect(denied.reason).toBeTruthy();
 
     const page = await engine.call('audit.query', { server: 'model', limit: 50 });

@@ -22,7 +22,7 @@ describe('gateway requests in the audit journal', () => {
     const label = exposed.createdToken?.label as string;
 
     expect((await call(port, { path: '/json?x=1', headers: bearer(secret) })).status).toBe(200);
-    const allowed = await waitFor(() => live.find((r) => r.kind === 'access' && r.outcome === 'ok'), 5_000, 'the allowed request in the live stream');
+    const allowed = await waitFor(() => live.find((r) => r.kind === 'access' && r.outcome === 'ok'), 20_000, 'the allowed request in the live stream');
     expect(allowed).toMatchObject({
       action: 'gateway.request',
       actor: { kind: 'client', address: '127.0.0.1', tokenLabel: label },
@@ -30,7 +30,7 @@ describe('gateway requests in the audit journal', () => {
     });
 
     expect((await call(port, { headers: bearer('A'.repeat(43)) })).status).toBe(401);
-    const denied = await waitFor(() => live.find((r) => r.kind === 'access' && r.outcome === 'denied'), 5_000, 'the denied request in the live stream');
+    const denied = await waitFor(() => live.find((r) => r.kind === 'access' && r.outcome === 'denied'), 20_000, 'the denied request in the live stream');
     expect(denied.reason).toBeTruthy();
     expect(denied.actor).toEqual({ kind: 'client', address: '127.0.0.1' });
     expect(denied.params).toMatchObject({ status: 401 });

@@ -89,6 +89,25 @@ describe("tailing a server's own audit log", () => {
     expect((await engine.call('audit.sources', {}))[0]).toMatchObject({ state: 'following' });
   });
 
+  it("finds palinode's MCP call log from the server's PALINODE_DIR", async () => {
+    const dir = tempDir('pc-palinode-');
+    mkdirSync(join(dir, '.audit'));
+    const file = join(dir, '.audit', 'mcp-calls.jsonl');
+    const write = startFixture(dir, file);
+    const engine = await startTestEngine();
+    await engine.call('servers.add', { name: 'memory', profile: 'palinode-mcp', env: { PALINODE_DIR: dir } });
+    expect(await engine.call('audit.sources', {})).toEqual([expect.objectContaining({ server: 'memory', path: file, origin: 'profile' })]);
+    await write('write search_memories');
+    const [line] = await waitFor(async () => {
+      const lines = await engine.call('audit.serverLog', { server: 'memory', limit: 10 });
+      return lines.length > 0 && lines;
+    }, 10_000, 'the MCP call');
+    expect(line).toMatchObject({ server: 'memory', source: file, action: 'search_memories', malformed: null });
+    // Removing the server stops following its file.
+    await engine.call('servers.remove', { name: 'memory' });
+    expect(await engine.call('audit.sources', {})).toEqual([]);
+  });
+
   it('follows any JSONL path set for a server, and stops when the setting is removed', { timeout: 60_000 }, async () => {
     const dir = tempDir('pc-generic-');
     const file = join(dir, 'calls.jsonl');

@@ -154,6 +154,12 @@ describe('gateway authentication', () => {
     expect(JSON.parse(refused.body).error).toBe('bad_gateway');
   });
 
+  it('is no forward proxy: an absolute-form request target is refused', async () => {
+    const r = await call(port, { path: 'http://example.com/', headers: bearer(secret) });
+    expect(r.status).toBe(400);
+    expect(h.upstream.seen.at(-1)?.url).not.toContain('example.com');
+  });
+
   it('records every request, allowed or denied, with no secret in any record', async () => {
     await waitFor(() => h.audit.accesses.length > 10);
     const text = JSON.stringify(h.audit.accesses);

@@ -80,7 +80,10 @@ const sha = (s: string): Buffer => createHash('sha256').update(s).digest();
 export class TestAudit implements AuditPort {
   readonly records: AuditEntry[] = [];
   readonly accesses: AccessEntry[] = [];
+  /** Set to make every durable record fail, as a full or read-only disk would. */
+  unwritable = false;
   async record(entry: AuditEntry): Promise<void> {
+    if (this.unwritable) throw new Error('ENOSPC: no space left on device');
     this.records.push(entry);
   }
   access(entry: AccessEntry): void {

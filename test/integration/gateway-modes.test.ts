@@ -59,6 +59,24 @@ describe('exposure modes', () => {
     expect(h.audit.records.at(-1)).toMatchObject({ action: 'exposure.expose', outcome: 'denied' });
   });
 
+  it('keeps no exposure the audit journal cannot record, and refuses a port in use naming it', async () => {
+    const h = await startHarness();
+    const port = await freePort('127.0.0.2');
+    h.audit.unwritable = true;
+    await expect(h.exposure.expose({ name: 'alpha', mode: 'lan', bind: '127.0.0.2', port, confirm: false }, actor)).rejects.toThrow(/audit journal could not record/);
+    expect(await reachable('127.0.0.2', port)).toBe(false);
+    expect(h.exposure.view(h.ids.alpha as string, 'alpha').mode).toBe('local');
+    h.audit.unwritable = false;
+    const taken = await h.exposure.expose({ name: 'alpha', mode: 'lan', bind: '127.0.0.2', port, confirm: false }, actor);
+    await expect(h.exposure.expose({ name: 'beta', mode: 'lan', bind: '127.0.0.2', port, confirm: false }, actor)).rejects.toMatchObject({
+      code: 'conflict',
+      field: 'port',
+      message: expect.stringContaining(String(port)),
+    });
+    expect(h.exposure.view(h.ids.beta as string, 'beta').mode).toBe('local');
+    expect(taken.exposure.mode).toBe('lan');
+  });
+
   it('mints a client token only when the server has none', async () => {
     const h = await startHarness();
     const first = await h.exposure.expose({ name: 'alpha', mode: 'lan', bind: '127.0.0.2', confirm: false }, actor);

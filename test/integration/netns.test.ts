@@ -107,4 +107,18 @@ describe.skipIf(why !== null)(`gateway across network namespaces${why ? ` (skipp
     expect(await ask({ op: 'lockdown' })).toMatchObject({ ok: true, view: { mode: 'local' } });
     expect(fromClient(`http://${SERVER_IP}:${PORT}/json`)).toBe('curl-exit-7');
   });
+
+  it('in public mode listens on every interface of its namespace, time-boxed, still only with a token', async () => {
+    const r = await ask({ op: 'public', port: PORT });
+    expect(r).toMatchObject({ ok: true, urls: expect.arrayContaining([`http://${SERVER_IP}:${PORT}/`]) });
+    expect(['::', '0.0.0.0']).toContain(r.bind);
+    expect(Date.parse(r.expiresAt as string)).toBeGreaterThan(Date.now());
+    const secret = (await ask({ op: 'secret' })).secret as string;
+    expect(fromClient(`http://${SERVER_IP}:${PORT}/json`)).toBe('401');
+    expect(fromClient(`http://${SERVER_IP}:${PORT}/json`, [`X-Portcullis-Token: ${secret}`])).toBe('200');
+    // A name the listener does not answer to (DNS rebinding) is refused even with the token.
+    expect(fromClient(`http://${SERVER_IP}:${PORT}/json`, [`X-Portcullis-Token: ${secret}`, 'Host: attacker.example'])).toBe('421');
+    expect(await ask({ op: 'lockdown' })).toMatchObject({ ok: true, view: { mode: 'local' } });
+    expect(fromClient(`http://${SERVER_IP}:${PORT}/json`)).toBe('curl-exit-7');
+  });
 });

@@ -12,7 +12,7 @@ if (!hasTestKeyring) console.warn(`tokens-cli: skipped, ${noKeyringReason}`);
 
 const PCS_LINE = /^pcs_[A-Za-z0-9_-]{43}\n$/;
 
-describeKeyring('portcullis token … against portcullis serve and the real keyring', () => {
+describeKeyring('portcullis token … against portcullis serve and the real keyring', { timeout: 120_000 }, () => {
   const home = tempDir();
   const cli = (...args: string[]) => runCli(['--home', home, ...args]);
   let serverId = '';

@@ -36,7 +36,7 @@ function everyFile(dir: string): string[] {
   });
 }
 
-describe('keychain unavailable (no Secret Service on the session bus)', () => {
+describe('keychain unavailable (no Secret Service on the session bus)', { timeout: 60_000 }, () => {
   const home = tempDir();
   const cli = (...args: string[]) => runCli(['--home', home, ...args]);
   let stop: () => Promise<void> = async () => undefined;

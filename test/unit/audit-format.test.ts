@@ -35,6 +35,8 @@ describe('audit formats', () => {
     expect(whitelistParams('token.rotate', { id: 't', fingerprint: 'ab12', secret: 's', token: 'x', graceUntil: null })).toEqual({ id: 't', fingerprint: 'ab12', graceUntil: null });
     expect(whitelistParams('upstream-token.set', { env: 'PICOCHAT_AUTH_TOKEN', value: 'v' })).toEqual({ env: 'PICOCHAT_AUTH_TOKEN' });
     expect(scrubPath('/a?token=abc&x=1&api_key=k')).toBe('/a?token=[redacted]&x=1&api_key=[redacted]');
+    expect(scrubPath('/a?%74oken=abc&x=1')).toBe('/a?%74oken=[redacted]&x=1');
+    expect(scrubPath('/v1/chat?stream=true')).toBe('/v1/chat?stream=true');
   });
 
   it('writes CSV cells quoted when needed and defuses spreadsheet formulas', () => {

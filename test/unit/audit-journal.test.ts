@@ -146,6 +146,22 @@ describe('audit journal', () => {
     expect((await verifyJournal(second.dir, { head: null })).ok).toBe(true);
   });
 
+  it('applies a shorter retention at once when configured while running', async () => {
+    const home = tempDir('pc-audit-');
+    const journal = new AuditJournal({ home, maxFileBytes: 1_500 });
+    for (let i = 0; i < 30; i++) await journal.record({ kind: 'control', actor: { kind: 'system' }, action: 'server.start', server: `s${i}`, outcome: 'ok' });
+    const files = listJournalFiles(journal.dir);
+    const old = new Date(Date.now() - 10 * 86_400_000);
+    utimesSync((files[0] as { path: string }).path, old, old);
+    journal.configure({ retentionDays: 30 });
+    await journal.flush();
+    expect(listJournalFiles(journal.dir)).toHaveLength(files.length);
+    journal.configure({ retentionDays: 7 });
+    await waitFor(() => allRecords(journal.dir).some((r) => r.action === 'audit.prune'), 20_000, 'the prune record');
+    await journal.close();
+    expect(listJournalFiles(journal.dir).map((f) => f.name)).not.toContain((files[0] as { name: string }).name);
+  });
+
   it('refuses control records and calls onUnwritable when the journal cannot be written', async () => {
     const home = tempDir('pc-audit-');
     const journal = new AuditJournal({ home, maxFileBytes: 1 });
@@ -175,7 +191,7 @@ describe('audit journal', () => {
     await journal.record({ kind: 'control', actor: { kind: 'system' }, action: 'server.start', outcome: 'ok' });
     journal.access(request(1));
     await journal.flush();
-    await waitFor(async () => JSON.stringify(await readHead(keychain, HOME_ID)) === JSON.stringify({ seq: 2, hash: journal.head().hash }), 5_000, 'the head in the keychain');
+    await waitFor(async () => JSON.stringify(await readHead(keychain, HOME_ID)) === JSON.stringify({ seq: 2, hash: journal.head().hash }), 20_000, 'the head in the keychain');
     await journal.close();
   });
 

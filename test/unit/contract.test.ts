@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { methods, type CallContext, type Handlers } from '../../main/core/api.js';
 import { createDispatch } from '../../main/core/dispatch.js';
+import { serverDefinitionInput } from '../../main/core/contract/servers.js';
 
 const ctx: CallContext = { actor: { kind: 'cli', user: 'test' } };
 
@@ -65,7 +66,8 @@ describe('the contract dispatcher', () => {
 });
 
 describe('server definitions', () => {
-  const add = methods['servers.add'].args;
+  // The definition as stored; `servers.add` may fill parts in from a profile first.
+  const add = serverDefinitionInput;
   const refusal = (input: unknown) => {
     const result = add.safeParse(input);
     if (result.success) throw new Error(`accepted ${JSON.stringify(input)}`);

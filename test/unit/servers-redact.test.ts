@@ -19,6 +19,12 @@ describe('log redaction', () => {
     expect(redact(`a ${secret} b ${secret}c`, [secret])).toBe(`a ${REDACTED} b ${REDACTED}c`);
   });
 
+  it('replaces a Portcullis client token by its prefix, even one it does not hold in memory', () => {
+    const token = `pcs_${'A1b2_C3d-'.repeat(4)}abcdefg`;
+    expect(token).toHaveLength(47);
+    expect(redact(`client sent ${token} upstream`, [])).toBe(`client sent ${REDACTED} upstream`);
+  });
+
   it('leaves ordinary lines and very short "secrets" alone', () => {
     expect(redact('epoch 3/10 loss=0.1234 tokens/s=5000', ['abc'])).toBe('epoch 3/10 loss=0.1234 tokens/s=5000');
     expect(redact('max_tokens=256 in the request', [])).toBe('max_tokens=256 in the request');

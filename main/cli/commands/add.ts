@@ -87,7 +87,7 @@ export const add: Command = {
     };
     const view = await ctx.client.call('servers.add', input);
     const what = view.definition.profile ? ` from profile ${view.definition.profile}` : '';
-    ctx.out(`added ${view.name}${what}: ${[view.definition.command, ...view.definition.args].join(' ')}`);
+    ctx.out(what ? `added ${view.name}${what}: ${[view.definition.command, ...view.definition.args].join(" ")}` : `added ${view.name}`);
     return 0;
   },
 };

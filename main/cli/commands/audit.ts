@@ -8,6 +8,7 @@ import { filterFrom, filterOptions, filterUsage, limitFrom } from './audit-filte
 import { headerRow, recordRow, streamLine } from './audit-print.js';
 import { readPage } from './audit-read.js';
 import { auditServerLog, auditSource, auditSources } from './audit-sources.js';
+import { auditSettings } from './audit-settings.js';
 import { auditVerify } from './audit-verify.js';
 
 export function auditUsage(): string {
@@ -21,6 +22,7 @@ export function auditUsage(): string {
     "  audit sources [--json]                         the servers' own audit files being followed",
     '  audit source SERVER PATH|--none                follow a JSON Lines file as SERVER\'s own audit log',
     "  audit server [SERVER] [--follow] [--json]      the servers' own audit lines",
+    '  audit settings [--max-file-mb N] [--retention-days N] [--json]   show or change rotation and retention',
     '',
     'Times are ISO 8601 (2026-01-31T12:00:00Z) or ages (30m, 2h, 7d). --kind: control, access, server,',
     'system; --outcome: ok, denied, error. Without a running Portcullis, query, export and verify read',
@@ -30,7 +32,7 @@ export function auditUsage(): string {
 
 export const audit: Command = {
   name: 'audit',
-  usage: 'audit [export|verify|sources|source|server] ... (`portcullis audit help`)',
+  usage: 'audit [export|verify|sources|source|server|settings] ... (`portcullis audit help`)',
   summary: 'the audit journal: query, follow, export, verify; the servers\' own audit logs',
   async run(argv, ctx) {
     const [sub, ...rest] = argv;
@@ -48,6 +50,8 @@ export const audit: Command = {
         return auditSource(rest, ctx);
       case 'server':
         return auditServerLog(rest, ctx);
+      case 'settings':
+        return auditSettings(rest, ctx);
       default:
         return auditList(argv, ctx);
     }

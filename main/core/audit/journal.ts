@@ -5,11 +5,11 @@ import type { AuditRecord } from '../contract/audit.js';
 import { PortcullisError } from '../errors.js';
 import type { AccessEntry, AuditEntry, AuditPort, Keychain } from '../ports.js';
 import { auditDir, journalFileName, type JournalFile } from './files.js';
-import { readHead, writeHead, type Head } from './head-store.js';
+import { HeadKeeper } from './head-keeper.js';
+import type { Head } from './head-store.js';
 import { chainRecord, hashLine, type Unchained } from './line.js';
 import { findJournalEnd } from './repair.js';
 import { pruneOldFiles } from './retention.js';
-import { lineHashAt } from './seek.js';
 import { fromAccessEntry, fromAuditEntry } from './to-record.js';
 
 export interface JournalOptions {
@@ -47,14 +47,13 @@ const DAY_MS = 86_400_000;
  */
 export class AuditJournal implements AuditPort {
   readonly dir: string;
-  private readonly homeId: string;
-  private readonly keychain: Keychain | null;
   private maxFileBytes: number;
   private retentionDays: number;
   private readonly accessDelayMs: number;
   private readonly now: () => Date;
   private readonly log: (message: string, err?: unknown) => void;
   private readonly ready: Promise<void>;
+  private readonly heads: HeadKeeper;
 
   private pending: Pending[] = [];
   private draining: Promise<void> | null = null;
@@ -68,13 +67,9 @@ export class AuditJournal implements AuditPort {
   private size = 0;
   private seq = 0;
   private hash = '';
-  private storedHead: Head | null = null;
-  /** The start-up comparison with the keychain's head; nothing is stored there before it is done. */
-  private headCheck: Promise<void> = Promise.resolve();
-  /** The keychain's head did not match the journal: it is kept as evidence, never overwritten. */
-  private headFrozen = false;
   private dropped = 0;
   private closed = false;
+  private closing: Promise<void> | null = null;
   private unwritable: Error | null = null;
 
   private readonly recordListeners = new Set<(records: AuditRecord[]) => void>();
@@ -84,17 +79,17 @@ export class AuditJournal implements AuditPort {
 
   constructor(options: JournalOptions) {
     this.dir = auditDir(options.home);
-    this.keychain = options.keychain && options.homeId ? options.keychain : null;
-    this.homeId = options.homeId ?? '';
     this.maxFileBytes = options.maxFileBytes ?? 20 * MB;
     this.retentionDays = options.retentionDays ?? 90;
     this.accessDelayMs = Math.min(options.accessDelayMs ?? 50, 100);
     this.now = options.now ?? (() => new Date());
     this.log = options.log ?? (() => undefined);
+    const keychain = options.keychain && options.homeId ? options.keychain : null;
+    this.heads = new HeadKeeper(keychain, options.homeId ?? '', this.dir, this.log);
     this.ready = this.init();
     // A failed start is reported through the first write; never an unhandled rejection.
     this.ready.catch(() => undefined);
-    this.headTimer = setInterval(() => void this.storeHead(), options.headIntervalMs ?? 60_000);
+    this.headTimer = setInterval(() => void this.heads.store(this.head()), options.headIntervalMs ?? 60_000);
     this.headTimer.unref();
     this.pruneTimer = setInterval(() => this.prune(), DAY_MS);
     this.pruneTimer.unref();
@@ -181,16 +176,20 @@ export class AuditJournal implements AuditPort {
   }
 
   /** Writes everything still waiting, stores the head in the keychain and closes the file. */
-  async close(): Promise<void> {
-    if (this.closed) return;
+  close(): Promise<void> {
+    this.closing ??= this.shutdown();
+    return this.closing;
+  }
+
+  private async shutdown(): Promise<void> {
     await this.ready.catch(() => undefined);
-    await this.headCheck;
+    await this.heads.whenChecked();
     await this.flush().catch((err: unknown) => this.log('audit: final flush failed', err));
     this.closed = true;
     clearInterval(this.headTimer);
     clearInterval(this.pruneTimer);
     if (this.timer) clearTimeout(this.timer);
-    await this.storeHead();
+    await this.heads.store(this.head());
     await this.fh?.close().catch(() => undefined);
     this.fh = null;
   }
@@ -219,45 +218,17 @@ export class AuditJournal implements AuditPort {
       });
     }
     this.pending.unshift(...found);
-    // In the background: a keychain waiting to be unlocked must not hold up the actions being recorded.
-    this.headCheck = this.checkStoredHead({ seq: end.seq, hash: end.hash })
-      .then((mismatch) => {
-        if (!mismatch || this.closed) return;
-        this.pending.push(mismatch);
-        this.schedule(true);
-      })
-      .catch((err: unknown) => {
-        // Unchecked means untrusted: the head is left as it is rather than overwritten.
-        this.headFrozen = true;
-        this.log('audit: could not compare the journal with the keychain head', err);
+    this.heads.check({ seq: end.seq, hash: end.hash }, (stored) => {
+      if (this.closed) return;
+      this.warn('the audit journal does not match the head kept in the keychain: it was changed while Portcullis was not running. Run `portcullis audit verify`.');
+      this.pending.push({
+        record: this.systemRecord('audit.head-mismatch', 'error', 'the journal does not match the head hash kept in the keychain', { seq: stored.seq }),
+        durable: true,
       });
+      this.schedule(true);
+    });
     this.prune();
     if (this.pending.length > 0) this.schedule(true);
-  }
-
-  /** A journal that no longer holds the keychain's head was changed while Portcullis was not looking. */
-  private async checkStoredHead(end: Head): Promise<Pending | null> {
-    if (!this.keychain) return null;
-    let stored: Head | null;
-    try {
-      stored = await readHead(this.keychain, this.homeId);
-    } catch (err) {
-      // Not a start-up warning: without a keychain nothing can be exposed, and verify says the head went unchecked.
-      // Not compared means not overwritten either: this run leaves the stored head as it was.
-      this.headFrozen = true;
-      this.log('audit: the keychain cannot be read, so the head is not kept there', err);
-      return null;
-    }
-    this.storedHead = stored;
-    if (!stored) return null;
-    const actual = stored.seq === end.seq ? end.hash : stored.seq > 0 ? await lineHashAt(this.dir, stored.seq) : null;
-    if (actual === stored.hash) return null;
-    this.headFrozen = true;
-    this.warn('the audit journal does not match the head kept in the keychain: it was changed while Portcullis was not running. Run `portcullis audit verify`.');
-    return {
-      record: this.systemRecord('audit.head-mismatch', 'error', 'the journal does not match the head hash kept in the keychain', { seq: stored.seq }),
-      durable: true,
-    };
   }
 
   private systemRecord(action: string, outcome: 'ok' | 'error', reason: string, params: Record<string, unknown>): Unchained {
@@ -429,20 +400,7 @@ export class AuditJournal implements AuditPort {
     }
   }
 
-  // ---- head, retention, warnings ------------------------------------------------------------
-
-  private async storeHead(): Promise<void> {
-    await this.headCheck;
-    if (!this.keychain || this.headFrozen || this.seq === 0) return;
-    if (this.storedHead?.seq === this.seq && this.storedHead.hash === this.hash) return;
-    const head = { seq: this.seq, hash: this.hash };
-    try {
-      await writeHead(this.keychain, this.homeId, head);
-      this.storedHead = head;
-    } catch (err) {
-      this.log('audit: cannot store the head in the keychain', err);
-    }
-  }
+  // ---- retention, warnings ------------------------------------------------------------------
 
   private prune(): void {
     if (this.closed) return;

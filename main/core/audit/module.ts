@@ -62,7 +62,7 @@ export function createAuditModule(options: AuditModuleOptions): AuditModule {
     serverLogs,
     syncSources,
     async verify() {
-      await journal.flush();
+      await journal.flush().catch(() => undefined);
       return verifyJournal(journal.dir, await headFromKeychain(options.keychain ?? null, options.homeId));
     },
     async close() {

@@ -33,7 +33,8 @@ export const REDACTED = '[redacted]';
 
 /** Strings lose anything token-shaped and are kept short. */
 export function scrubString(text: string): string {
-  const clean = text.replace(TOKEN, 'pcs_' + REDACTED);
+  // The check first: this runs on every field of every gateway request.
+  const clean = text.includes('pcs_') ? text.replace(TOKEN, 'pcs_' + REDACTED) : text;
   return clean.length > MAX_STRING ? `${clean.slice(0, MAX_STRING)}…` : clean;
 }
 
@@ -69,15 +70,18 @@ export function whitelistParams(action: string, params: Record<string, unknown> 
 }
 
 /** A request path with secret query parameters and token-shaped text removed. */
+const SECRET_PARAM = /token|key|secret|password|auth|sig/i;
+
 export function scrubPath(path: string): string {
   const at = path.indexOf('?');
-  if (at === -1) return scrubString(path);
+  // Encoded names (%74oken) are decoded below, so only a query with neither a match nor a % is passed as is.
+  if (at === -1 || (!SECRET_PARAM.test(path.slice(at)) && !path.includes('%', at))) return scrubString(path);
   const query = path
     .slice(at + 1)
     .split('&')
     .map((pair) => {
       const key = decodeSafe(pair.split('=')[0] ?? '');
-      return /token|key|secret|password|auth|sig/i.test(key) ? `${pair.split('=')[0]}=${REDACTED}` : pair;
+      return SECRET_PARAM.test(key) ? `${pair.split('=')[0]}=${REDACTED}` : pair;
     })
     .join('&');
   return scrubString(`${path.slice(0, at)}?${query}`);

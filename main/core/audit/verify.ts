@@ -49,8 +49,12 @@ export async function verifyJournal(dir: string, headInput: HeadInput): Promise<
   for (const [index, file] of files.entries()) {
     const isLast = index === files.length - 1;
     let bytes = await readFile(file.path);
-    // The running writer appends a batch with one write; a read that caught it midway sees it whole on a second look.
-    if (isLast && bytes.length > 0 && bytes[bytes.length - 1] !== 0x0a) bytes = await readFile(file.path);
+    // A running writer appends a batch with one write: a read that caught it midway sees it
+    // whole a moment later. Only a line still cut short after that is torn.
+    for (let look = 0; isLast && look < 5 && bytes.length > 0 && bytes[bytes.length - 1] !== 0x0a; look++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      bytes = await readFile(file.path);
+    }
     if (bytes.length === 0) {
       if (isLast) continue;
       return fail('file', { file: file.path, line: 1 }, 'this journal file is empty, but later files follow it: its lines were removed');

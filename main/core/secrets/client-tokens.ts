@@ -124,7 +124,12 @@ export class ClientTokenService implements ClientTokens {
     try {
       this.deps.store.write((draft) => {
         const target = draft.client.find((r) => r.id === old.id);
-        if (target) Object.assign(target, { state: 'rotated', graceUntil, replacedBy: fresh.id, endedAt });
+        // Revoked or rotated by another call while the keychain was being written: a grace
+        // period must never bring a revoked token back.
+        if (!target || stateOf(target, this.now()) !== 'active') {
+          throw new PortcullisError('conflict', `token ${old.id} changed while it was being rotated; see \`portcullis token ls ${server.name}\` and try again.`, 'id');
+        }
+        Object.assign(target, { state: 'rotated', graceUntil, replacedBy: fresh.id, endedAt });
         draft.client.push(fresh);
       });
       replaced = this.recordById(old.id) as ClientTokenRecord;

@@ -62,12 +62,14 @@ export class UpstreamTokenService {
   }
 
   /**
-   * Reads (or makes) the tokens of these servers into memory ahead of their start, for callers
-   * that need them synchronously. A failure is kept and given to the next `envNow`.
+   * Reads (or makes) the tokens of these servers into memory ahead of their start, for the
+   * synchronous callers (the gateway's upstream header, log redaction). A failure is kept and
+   * tried again only with `retry`, so a locked keychain is not asked on every server event.
    */
-  async warm(servers: readonly ServerRef[]): Promise<void> {
+  async warm(servers: readonly ServerRef[], retry = false): Promise<void> {
     for (const server of servers) {
       if (!this.spec(server.id) || this.plaintext.has(server.id) || this.warming.has(server.id)) continue;
+      if (this.failures.has(server.id) && !retry) continue;
       const pending = this.env(server).then(
         () => void this.failures.delete(server.id),
         (err: unknown) => void this.failures.set(server.id, err),
@@ -75,21 +77,6 @@ export class UpstreamTokenService {
       this.warming.set(server.id, pending);
       await pending.finally(() => this.warming.delete(server.id));
     }
-  }
-
-  /**
-   * The synchronous form of `env` for the supervisor: from memory only. A server whose token
-   * cannot be read is refused rather than started without it (fail closed).
-   */
-  envNow(server: ServerRef): Record<string, string> {
-    const spec = this.spec(server.id);
-    if (!spec) return {};
-    const secret = this.plaintext.get(server.id);
-    if (secret !== undefined) return { [spec.env]: secret };
-    const failure = this.failures.get(server.id);
-    void this.warm([server]);
-    if (failure instanceof Error) throw failure;
-    throw new PortcullisError('unavailable', `${server.name}'s own token is still being read from the keychain; start it again in a moment.`);
   }
 
   /** The header the gateway adds to forwarded requests (known once the server has started). */
@@ -146,6 +133,9 @@ export class UpstreamTokenService {
   private async store(server: ServerRef, spec: NativeTokenSpec, actor: Actor, action: string): Promise<string> {
     const secret = newSecret();
     await this.deps.keychain.set(upstreamAccount(this.deps.homeId, server.id), secret);
+    // In memory as soon as it is in the keychain: a start that comes meanwhile must use it.
+    this.plaintext.set(server.id, secret);
+    this.failures.delete(server.id);
     const record: UpstreamTokenRecord = {
       serverId: server.id,
       ...spec,

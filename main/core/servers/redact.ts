@@ -16,6 +16,12 @@ const PRINTED: readonly RegExp[] = [
 /** Every PRINTED pattern contains one of these words. */
 const HINT = /token|api[ _-]?key|authorization/i;
 
+/**
+ * Portcullis's own client tokens. Their plaintexts are not kept in memory (only hashes), so
+ * they cannot be in `secrets`; the recognisable prefix catches one a client echoes upstream.
+ */
+const CLIENT_TOKEN = /pcs_[A-Za-z0-9_-]{43}/g;
+
 /** Secrets shorter than this are not searched for: redacting "a" would shred every line. */
 const MIN_SECRET = 6;
 
@@ -28,6 +34,7 @@ export function redact(text: string, secrets: readonly string[]): string {
   for (const secret of secrets) {
     if (secret.length >= MIN_SECRET && out.includes(secret)) out = out.split(secret).join(REDACTED);
   }
+  if (out.includes('pcs_')) out = out.replace(CLIENT_TOKEN, REDACTED);
   // One cheap test first: most lines mention no token at all.
   if (!HINT.test(out)) return out;
   for (const pattern of PRINTED) {

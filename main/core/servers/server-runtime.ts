@@ -40,7 +40,8 @@ export interface RuntimeDeps {
   onRestart: (event: RestartEvent) => void;
   audit: (record: ServerAuditRecord) => void;
   secrets: () => readonly string[];
-  extraEnv: () => Record<string, string>;
+  /** Variables added at each start (a server's own token, read from the keychain). */
+  extraEnv: () => Record<string, string> | Promise<Record<string, string>>;
   records: ChildRecords;
   logFile: RotatingLog | null;
   ringSize: number;
@@ -244,7 +245,7 @@ export class ServerRuntime {
         this.system(`${describePortInUse(busy)}; using free port ${port} instead`);
       }
       const ownEnv = Object.fromEntries(Object.entries(def.env).map(([k, v]) => [k, withPort(v, port)]));
-      const extra = this.deps.extraEnv();
+      const extra = await this.deps.extraEnv();
       checkEnv({ ...ownEnv, ...extra });
       const env: NodeJS.ProcessEnv = { ...process.env, ...ownEnv, ...extra };
       const executable = resolveCommand(def.command, cwd, env);

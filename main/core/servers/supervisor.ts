@@ -16,7 +16,7 @@ export interface SupervisorOptions {
   /** Every token Portcullis holds for a server: redacted from its output before anything keeps it. */
   knownSecrets?: KnownSecrets;
   /** Per-start environment added by other modules (a server's own token), never stored in settings. */
-  extraEnv?: (serverId: string) => Record<string, string>;
+  extraEnv?: (serverId: string) => Record<string, string> | Promise<Record<string, string>>;
   /** Where crashes, restarts, give-ups, bind warnings and re-adoptions are recorded. */
   audit?: AuditPort;
   /** `<home>/children.json`: the pid, group and start time of every running child. */

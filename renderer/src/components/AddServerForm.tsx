@@ -139,7 +139,7 @@ export function AddServerForm({ onAdded, bare = false }: { onAdded?: (name: stri
             </Text>
           )}
           <Group grow align="flex-start" wrap="wrap">
-            <TextInput label="Name" placeholder={profile?.id ?? 'my-model'} value={values.name} onChange={set('name')} error={errors.name} required miw={160} />
+            <TextInput label="Name" name="name" placeholder={profile?.id ?? 'my-model'} value={values.name} onChange={set('name')} error={errors.name} required miw={160} />
             <TextInput
               label="Port"
               placeholder={String(profile?.defaultPort ?? 8000)}

@@ -1,4 +1,4 @@
-import { Badge } from '@mantine/core';
+import { Badge, Group, Text } from '@mantine/core';
 import type { ServerState, ServerView } from '../../../main/core/api';
 import { formatDuration } from '../util/format';
 
@@ -27,16 +27,20 @@ export function HealthBadge({ view }: { view: ServerView }) {
   const active = view.state === 'running' || view.state === 'starting';
   if (!active || !view.definition.health)
     return (
-      <Badge variant="outline" color="gray" data-testid="health" miw={130}>
+      <Badge variant="outline" color="gray" data-testid="health" miw={100}>
         {view.definition.health ? 'not running' : 'no check'}
       </Badge>
     );
   const { status, latencyMs } = view.health;
   const color = status === 'healthy' ? 'green' : status === 'unhealthy' ? 'red' : 'gray';
   return (
-    <Badge variant="dot" color={color} data-testid="health" title={view.health.detail ?? undefined} miw={130} className="tabular">
-      {status}
-      {status === 'healthy' && latencyMs !== null ? ` · ${latencyMs} ms` : ''}
-    </Badge>
+    <Group gap={6} wrap="nowrap">
+      <Badge variant="dot" color={color} data-testid="health" title={view.health.detail ?? undefined} miw={100}>
+        {status}
+      </Badge>
+      <Text size="xs" className="tabular" miw={52} data-testid="latency">
+        {status === 'healthy' && latencyMs !== null ? `${latencyMs} ms` : ''}
+      </Text>
+    </Group>
   );
 }

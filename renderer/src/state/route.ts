@@ -6,7 +6,8 @@ export type Route =
   | { view: 'overview' }
   | { view: 'server'; name: string; tab: DetailTab }
   | { view: 'tokens' }
-  | { view: 'audit' };
+  | { view: 'audit' }
+  | { view: 'settings' };
 
 const tabs: readonly DetailTab[] = ['logs', 'exposure', 'health', 'process', 'settings'];
 
@@ -19,6 +20,7 @@ export function parseRoute(hash: string): Route {
   }
   if (parts[0] === 'tokens') return { view: 'tokens' };
   if (parts[0] === 'audit') return { view: 'audit' };
+  if (parts[0] === 'settings') return { view: 'settings' };
   return { view: 'overview' };
 }
 
@@ -30,6 +32,8 @@ export function hrefOf(route: Route): string {
       return '#/tokens';
     case 'audit':
       return '#/audit';
+    case 'settings':
+      return '#/settings';
     default:
       return '#/';
   }

@@ -1,7 +1,7 @@
 /**
  * Runs inside the server namespace of test/integration/netns.test.ts: a stand-in AI server on
  * this namespace's loopback and the real Exposure in front of it. Driven by JSON lines on
- * stdin ({op: 'expose', bind, port} | {op: 'lockdown'}), answering one JSON line each.
+ * stdin ({op: 'expose', bind, port} | {op: 'public', port} | {op: 'lockdown'}), answering one JSON line each.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer } from 'node:http';
@@ -43,6 +43,7 @@ const exposure = new Exposure({
 });
 
 const actor = { kind: 'cli', user: 'netns' } as const;
+let minted: string | null = null;
 const reply = (value: unknown): void => void process.stdout.write(`${JSON.stringify(value)}\n`);
 reply({ ready: true, upstreamPort });
 for await (const line of createInterface({ input: process.stdin })) {
@@ -50,7 +51,14 @@ for await (const line of createInterface({ input: process.stdin })) {
   try {
     if (msg.op === 'expose') {
       const r = await exposure.expose({ name: 'ai', mode: 'lan', bind: msg.bind, port: msg.port, confirm: false }, actor);
+      minted ??= r.createdToken?.secret ?? null;
       reply({ ok: true, urls: r.exposure.urls, secret: r.createdToken?.secret ?? null });
+    } else if (msg.op === 'public') {
+      // Every interface of this namespace: its loopback and the veth end, nothing else.
+      const r = await exposure.expose({ name: 'ai', mode: 'public', port: msg.port, confirm: true }, actor);
+      reply({ ok: true, urls: r.exposure.urls, bind: r.exposure.bind, expiresAt: r.exposure.expiresAt });
+    } else if (msg.op === 'secret') {
+      reply({ ok: true, secret: minted });
     } else if (msg.op === 'lockdown') {
       reply({ ok: true, view: await exposure.lockdown('ai', actor) });
     }

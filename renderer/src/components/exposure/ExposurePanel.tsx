@@ -131,7 +131,7 @@ export function ExposurePanel({ server }: { server: string }) {
                   { value: 'env', label: '.env' },
                 ]}
               />
-              <Code block data-testid="snippet">
+              <Code block data-testid="snippet" className="wrap-code">
                 {snippet ?? ''}
               </Code>
               <Text size="xs" c="dimmed">

@@ -1,0 +1,121 @@
+import { Alert, Paper, Radio, Stack, Switch, Text, Title } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { useEffect, useState } from 'react';
+import type { DesktopSettings, SupervisorSettings } from '../../../main/core/api';
+import { useApi } from '../bridge/context';
+import { AuditSettings } from '../components/AuditSettings';
+import { ColorSchemeSwitch } from '../components/ColorSchemeSwitch';
+import { useSystem } from '../state/system';
+import { errorMessage } from '../util/format';
+
+/** Portcullis-wide settings: what quitting does to servers, start at login, appearance. */
+export function SettingsView() {
+  const api = useApi();
+  const system = useSystem();
+  const [supervisor, setSupervisor] = useState<SupervisorSettings | null>(null);
+  const [desktop, setDesktop] = useState<DesktopSettings | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    api
+      .call('servers.settings', {})
+      .then(setSupervisor)
+      .catch((err: unknown) => setError(errorMessage(err)));
+    api
+      .call('desktop.get', {})
+      .then(setDesktop)
+      .catch(() => undefined);
+    return api.on('desktop.changed', setDesktop);
+  }, [api]);
+
+  const saved = (what: string) => () => notifications.show({ message: `Saved: ${what}` });
+  const failed = (err: unknown): void => {
+    notifications.show({ color: 'red', title: 'Not saved', message: errorMessage(err) });
+  };
+
+  return (
+    <Stack gap="md" maw={760}>
+      <Title order={2}>Settings</Title>
+      {error && (
+        <Alert color="red" title="Could not read the settings">
+          {error}
+        </Alert>
+      )}
+      <Paper withBorder radius="md" p="md">
+        <Stack gap="md">
+          <Title order={3} size="h5">
+            Servers
+          </Title>
+          {supervisor && (
+            <>
+              <Radio.Group
+                label="When Portcullis quits"
+                value={supervisor.onQuit}
+                onChange={(v) =>
+                  api
+                    .call('servers.updateSettings', { onQuit: v as SupervisorSettings['onQuit'] })
+                    .then(setSupervisor)
+                    .then(saved('when Portcullis quits'), failed)
+                }
+              >
+                <Stack gap={6} mt={6}>
+                  <Radio value="stop" label="Stop every server" />
+                  <Radio value="leave" label="Leave them running; the next start watches them again" />
+                </Stack>
+              </Radio.Group>
+              <Radio.Group
+                label="Servers found running after Portcullis stopped unexpectedly"
+                value={supervisor.orphans}
+                onChange={(v) =>
+                  api
+                    .call('servers.updateSettings', { orphans: v as SupervisorSettings['orphans'] })
+                    .then(setSupervisor)
+                    .then(saved('what happens to servers found running'), failed)
+                }
+              >
+                <Stack gap={6} mt={6}>
+                  <Radio value="adopt" label="Watch them again (their earlier output is lost)" />
+                  <Radio value="stop" label="Stop them" />
+                </Stack>
+              </Radio.Group>
+            </>
+          )}
+        </Stack>
+      </Paper>
+      <AuditSettings />
+      {system?.face === 'desktop' && desktop && (
+        <Paper withBorder radius="md" p="md">
+          <Stack gap="sm">
+            <Title order={3} size="h5">
+              Desktop
+            </Title>
+            <Switch
+              label="Open Portcullis when I log in"
+              checked={desktop.openAtLogin}
+              onChange={(e) =>
+                api
+                  .call('desktop.update', { openAtLogin: e.currentTarget.checked })
+                  .then(setDesktop)
+                  .then(saved('open at login'), failed)
+              }
+            />
+            <Text size="sm" c="dimmed">
+              Closing the window keeps Portcullis running in the tray; choose Quit there to stop it.
+            </Text>
+          </Stack>
+        </Paper>
+      )}
+      <Paper withBorder radius="md" p="md">
+        <Stack gap="sm">
+          <Title order={3} size="h5">
+            Appearance
+          </Title>
+          <Text size="sm" c="dimmed">
+            Auto follows the system's light or dark mode.
+          </Text>
+          <ColorSchemeSwitch />
+        </Stack>
+      </Paper>
+    </Stack>
+  );
+}
