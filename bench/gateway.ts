@@ -191,7 +191,8 @@ async function lockdownTime(upstreamPort: number): Promise<{ destroyedMs: number
       bind: '127.0.0.1',
       port: 0,
       hostNames: () => ['127.0.0.1'],
-      limits: defaultLimits('lan'),
+      // All 70 connections come from one address here.
+      limits: { ...defaultLimits('lan'), maxConnectionsPerClient: 1_000 },
       trustedProxies: new Set(),
     },
     {

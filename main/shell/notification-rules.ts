@@ -40,7 +40,8 @@ export class NotificationRules {
         route: serverRoute(view.name),
       };
     }
-    if (view.state === 'running' && view.health.status === 'unhealthy' && before.health.status !== 'unhealthy') {
+    // Only a server that was healthy can fall ill: failed probes while it starts are not news.
+    if (view.state === 'running' && view.health.status === 'unhealthy' && before.health.status === 'healthy') {
       return { title: `${view.name} is unhealthy`, body: view.health.detail ?? 'Its health check is failing.', critical: false, route: serverRoute(view.name) };
     }
     return null;

@@ -147,6 +147,26 @@ describe('control panel', { timeout: 120_000 }, () => {
     await page.keyboard.press('Escape');
   });
 
+  it('warns about repeated failed sign-ins, and holds new records back while the user reads further down', async () => {
+    // Wrong tokens from one address, again and again: the browser says so.
+    for (let i = 0; i < 8; i++) await fetch(new URL('api', url), { headers: { authorization: 'Bearer not-a-token' } });
+    await page.getByText('Repeated failed sign-ins from 127.0.0.1').waitFor({ timeout: 15_000 });
+    await expect.poll(() => page.getByTestId('audit-row').count(), { timeout: 15_000 }).toBeGreaterThanOrEqual(16);
+    // Read further down: the rows in view must not move when new ones arrive.
+    const region = page.getByRole('region', { name: 'Audit records' });
+    await region.evaluate((el) => (el.scrollTop = el.scrollHeight));
+    const shown = await page.getByTestId('audit-row').count();
+    const readingTop = await region.evaluate((el) => el.scrollTop);
+    const lastRow = await page.getByTestId('audit-row').last().textContent();
+    await fetch(new URL('api', url));
+    await page.getByTestId('audit-pending').waitFor({ timeout: 15_000 });
+    expect(await page.getByTestId('audit-row').count()).toBe(shown);
+    expect(await region.evaluate((el) => el.scrollTop)).toBe(readingTop);
+    expect(await page.getByTestId('audit-row').last().textContent()).toBe(lastRow);
+    await page.getByTestId('audit-pending').click();
+    await expect.poll(() => page.getByTestId('audit-row').count()).toBeGreaterThan(shown);
+  });
+
   it('locks down everything from the header', async () => {
     await page.getByTestId('lockdown-all').click();
     await page.getByText(`Closed: ${SERVER}`).waitFor();

@@ -63,7 +63,7 @@ export async function overflowAtZoom(page: Page, name: string): Promise<number> 
       }
       return false;
     };
-    const visible = [...document.querySelectorAll('header *, nav *, main *')].filter((e) => e.getClientRects().length > 0 && !inScroller(e));
+    const visible = Array.from(document.querySelectorAll('header *, nav *, main *')).filter((e) => e.getClientRects().length > 0 && !inScroller(e));
     const widest = Math.max(0, ...visible.map((e) => e.getBoundingClientRect().right));
     return Math.max(root.scrollWidth - root.clientWidth, Math.ceil(widest - root.clientWidth));
   });

@@ -1,6 +1,7 @@
 import { cleanup } from './cleanup.js';
 import type { ArgsOf, CallContext, MethodName, ResultOf } from '../../main/core/api.js';
 import { startEngine, type Engine } from '../../main/core/engine.js';
+import type { Clipboard, Keychain } from '../../main/core/ports.js';
 import { openConfBackend } from '../../main/core/settings/conf-backend.js';
 import { tempDir } from './tmp.js';
 
@@ -11,9 +12,12 @@ export interface TestEngine extends Engine {
 
 const ctx: CallContext = { actor: { kind: 'cli', user: 'test' } };
 
-/** A real engine on a temporary home, closed after the file's tests. */
-export async function startTestEngine(home = tempDir()): Promise<TestEngine> {
-  const engine = await startEngine({ home, face: 'test', version: 'test', openSettings: openConfBackend, log: () => undefined });
+/**
+ * A real engine on a temporary home, closed after the file's tests. Without a keychain, token
+ * actions are refused as they would be on a machine with none (see keyring.ts for the real one).
+ */
+export async function startTestEngine(home = tempDir(), platform: { keychain?: Keychain; clipboard?: Clipboard } = {}): Promise<TestEngine> {
+  const engine = await startEngine({ home, face: 'test', version: 'test', openSettings: openConfBackend, log: () => undefined, ...platform });
   cleanup(() => engine.close());
   return {
     ...engine,

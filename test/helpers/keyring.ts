@@ -1,9 +1,6 @@
 import { execFile } from 'node:child_process';
-import { cleanup } from './cleanup.js';
-import type { ArgsOf, CallContext, MethodName, ResultOf } from '../../main/core/api.js';
-import { startEngine, type Engine } from '../../main/core/engine.js';
 import type { Clipboard, Keychain } from '../../main/core/ports.js';
-import { openConfBackend } from '../../main/core/settings/conf-backend.js';
+import { startTestEngine, type TestEngine } from './engine.js';
 import { openKeytarKeychain } from '../../main/platform/keytar-keychain.js';
 import { tempDir } from './tmp.js';
 
@@ -22,21 +19,9 @@ export function secretToolLookup(account: string): Promise<string | null> {
   });
 }
 
-export interface KeyringEngine extends Engine {
-  call<M extends MethodName>(method: M, args: ArgsOf<M>): Promise<ResultOf<M>>;
-}
+export type KeyringEngine = TestEngine;
 
 /** A real engine on a temporary home with the given keychain (the real one by default). */
-export async function startKeyringEngine(home = tempDir(), keychain: Keychain = openKeytarKeychain(), clipboard?: Clipboard): Promise<KeyringEngine> {
-  const ctx: CallContext = { actor: { kind: 'cli', user: 'test' } };
-  const engine = await startEngine({ home, face: 'test', version: 'test', openSettings: openConfBackend, log: () => undefined, keychain, clipboard });
-  cleanup(() => engine.close());
-  return {
-    ...engine,
-    async call(method, args) {
-      const reply = await engine.panel.dispatch(method, args, ctx);
-      if (!reply.ok) throw Object.assign(new Error(reply.error.message), reply.error);
-      return reply.result as never;
-    },
-  };
+export function startKeyringEngine(home = tempDir(), keychain: Keychain = openKeytarKeychain(), clipboard?: Clipboard): Promise<KeyringEngine> {
+  return startTestEngine(home, { keychain, clipboard });
 }

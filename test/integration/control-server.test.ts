@@ -97,6 +97,13 @@ describe('the browser transport on 127.0.0.1', async () => {
     expect((await call({ host, authorization: `Bearer ${token}`, origin: 'http://evil.example' })).status).toBe(403);
   });
 
+  it('survives malformed percent-encoding in a call and a page path', async () => {
+    const bad = await raw({ port, path: '/api/call/servers.%E0%A4%A', headers: { host, authorization: `Bearer ${token}` }, body: '{}' });
+    expect(bad.status).toBe(404);
+    expect(JSON.parse(bad.body)).toMatchObject({ ok: false, error: { code: 'unknown_method' } });
+    expect((await call({ host, authorization: `Bearer ${token}` })).status).toBe(200);
+  });
+
   it('opens the event stream only with the token as a subprotocol and the right Origin', async () => {
     const open = (protocols: string[], origin: string) =>
       new Promise<string>((resolve) => {

@@ -171,4 +171,29 @@ describe('gateway limits', () => {
     await waitFor(() => extraClosed, 10_000, 'the connection over the cap to be closed');
     for (const s of open) s.destroy();
   });
+
+  it('caps connections per client address, so one host cannot take them all', async () => {
+    const capped = await startHarness({ limits: { maxConnectionsPerClient: 2 } });
+    const r = await capped.exposure.expose({ name: 'alpha', mode: 'lan', bind: '127.0.0.12', confirm: false }, actor);
+    const p = r.exposure.port as number;
+    const token = r.createdToken?.secret as string;
+    const hog = await Promise.all(
+      [0, 1].map(
+        () =>
+          new Promise<ReturnType<typeof connect>>((resolve) => {
+            const s = connect({ host: '127.0.0.12', port: p, localAddress: '127.0.0.13' }, () => resolve(s));
+          }),
+      ),
+    );
+    const third = connect({ host: '127.0.0.12', port: p, localAddress: '127.0.0.13' });
+    let thirdClosed = false;
+    third.on('close', () => (thirdClosed = true));
+    third.on('error', () => undefined);
+    await waitFor(() => thirdClosed, 10_000, 'the third connection from one address to be closed');
+    // Another address is still served while the first holds its share.
+    expect((await call(p, { to: '127.0.0.12', from: '127.0.0.14', headers: bearer(token) })).status).toBe(200);
+    for (const s of hog) s.destroy();
+    // Its share is given back when its connections close.
+    await waitFor(async () => (await call(p, { to: '127.0.0.12', from: '127.0.0.13', headers: bearer(token) }).catch(() => ({ status: 0 }))).status === 200, 10_000, 'the address to be served again');
+  });
 });

@@ -1,4 +1,5 @@
 import type { ServerAuditLine } from '../../core/contract/audit.js';
+import { untilInterrupted } from '../until-interrupted.js';
 import { UsageError, type CliContext } from '../context.js';
 import { table } from '../format.js';
 import { intOption, parse } from '../parse.js';
@@ -62,14 +63,5 @@ export async function auditServerLog(argv: string[], ctx: CliContext): Promise<n
   print(early.filter((l) => l.n > lastN));
   live = true;
   if (!values.follow) return 0;
-  const stop = (): void => ended(0);
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
-  try {
-    return await done;
-  } finally {
-    process.off('SIGINT', stop);
-    process.off('SIGTERM', stop);
-    unsubscribe();
-  }
+  return untilInterrupted(done, unsubscribe);
 }

@@ -1,4 +1,5 @@
 import type { AuditRecord } from '../../core/contract/audit.js';
+import { untilInterrupted } from '../until-interrupted.js';
 import { matchesFilter } from '../../core/audit/filter.js';
 import { csvHeader, csvRow } from '../../core/audit/export-csv.js';
 import { UsageError, type CliContext, type Command } from '../context.js';
@@ -111,16 +112,7 @@ async function follow(ctx: CliContext, filter: ReturnType<typeof filterFrom>, li
   show(page.records.reverse());
   show(early);
   live = true;
-  const stop = (): void => ended(0);
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
-  try {
-    return await done;
-  } finally {
-    process.off('SIGINT', stop);
-    process.off('SIGTERM', stop);
-    unsubscribe();
-  }
+  return untilInterrupted(done, unsubscribe);
 }
 
 /** Every matching record, oldest first (journal order), as CSV or JSON Lines on stdout. */

@@ -45,7 +45,13 @@ export async function startControlServer(options: ControlServerOptions): Promise
     maxPayload: 64 * 1024,
     handleProtocols: (protocols) => (protocols.has('portcullis') ? 'portcullis' : false),
   });
-  const server = createServer({ requestTimeout: 120_000 }, (req, res) => void handle(req, res));
+  const server = createServer({ requestTimeout: 120_000 }, (req, res) =>
+    // A request must never take the server down: anything unexpected is a 500 for that request.
+    handle(req, res).catch(() => {
+      if (!res.headersSent) sendJson(res, 500, { ok: false, error: { code: 'internal', message: 'internal error' } });
+      else res.destroy();
+    }),
+  );
   let guard: ReturnType<typeof createTcpGuard> | null = null;
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -66,7 +72,7 @@ export async function startControlServer(options: ControlServerOptions): Promise
         error: { code: 'unknown_method', message: 'calls are POST /api/call/<method> with a JSON body' },
       });
     }
-    const method = decodeURIComponent(url.slice(CALL_PREFIX.length).split('?')[0] ?? '');
+    const method = safeDecode(url.slice(CALL_PREFIX.length).split('?')[0] ?? '');
     const body = await readBody(req);
     if (!body.ok) return sendJson(res, body.status, { ok: false, error: { code: 'invalid_args', message: body.message } });
     const reply = await options.dispatch(method, body.value, { actor: options.actor(req) });
@@ -182,4 +188,13 @@ function sendJson(res: ServerResponse, status: number, body: Envelope<unknown>):
     'x-content-type-options': 'nosniff',
   });
   res.end(text);
+}
+
+/** A method name that is not valid percent-encoding is simply an unknown method. */
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
 }

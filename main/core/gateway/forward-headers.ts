@@ -42,60 +42,85 @@ export interface ForwardContext {
  * What the upstream receives: our credentials gone, hop-by-hop gone, the forwarding headers
  * set, and Host (and a same-origin Origin) rewritten to the loopback address the upstream
  * binds — servers such as Jupyter refuse non-local Hosts when they listen on loopback.
+ *
+ * Built in one pass straight into the flat name/value list undici and the tunnel take (the
+ * shape of rawHeaders), so no header object is built, edited and walked again per request.
  */
-export function upstreamHeaders(req: IncomingMessage, ctx: ForwardContext): Record<string, string | string[]> {
+export function upstreamHeaders(req: IncomingMessage, ctx: ForwardContext): string[] {
   const src = req.headers;
   const listed = connectionListed(src.connection);
-  const out: Record<string, string | string[]> = {};
+  // The upstream's own credential replaces any header of that name the client sent.
+  const authName = ctx.upstreamAuth ? ctx.upstreamAuth.header.toLowerCase() : null;
+  const out: string[] = [];
   for (const key in src) {
     const value = src[key];
-    if (value === undefined || HOP_BY_HOP.has(key) || key === 'host' || listed?.has(key)) continue;
+    if (value === undefined || HOP_BY_HOP.has(key) || key === 'host' || key === authName || listed?.has(key)) continue;
     if (key.startsWith('x-forwarded-') || key === 'forwarded' || key === TOKEN_HEADER) continue;
     // Node answered `Expect: 100-continue` itself already; the upstream gets the body outright.
     if (key === 'expect') continue;
-    out[key] = value;
-  }
-  if (ctx.credential === 'bearer') delete out.authorization;
-  if (src.cookie !== undefined) {
-    const rest = withoutCookie(src.cookie, ctx.cookieName);
-    if (rest === undefined) delete out.cookie;
-    else out.cookie = rest;
+    if (key === 'authorization' && ctx.credential === 'bearer') continue;
+    if (key === 'cookie') {
+      const rest = withoutCookie(value as string, ctx.cookieName);
+      if (rest !== undefined) out.push(key, rest);
+      continue;
+    }
+    if (key === 'origin') {
+      out.push(key, `http://${ctx.upstreamHost}`);
+      continue;
+    }
+    // Only set-cookie comes as a list: each value its own line, as undici sent them before.
+    if (typeof value === 'string') out.push(key, value);
+    else for (const v of value) out.push(key, v);
   }
   if (ctx.upgrade) {
-    out.connection = 'Upgrade';
-    if (src.upgrade !== undefined) out.upgrade = src.upgrade;
+    out.push('connection', 'Upgrade');
+    if (src.upgrade !== undefined) out.push('upgrade', src.upgrade);
   }
   const priorFor = ctx.trustedPeer ? src['x-forwarded-for'] : undefined;
   // Each hop appends the address it heard from: the chain ends with the trusted proxy.
-  out['x-forwarded-for'] = priorFor ? `${Array.isArray(priorFor) ? priorFor.join(', ') : priorFor}, ${ctx.peer}` : ctx.peer;
-  out['x-forwarded-proto'] = 'http';
-  if (src.host !== undefined) out['x-forwarded-host'] = src.host;
-  out.host = ctx.upstreamHost;
-  if (out.origin !== undefined) out.origin = `http://${ctx.upstreamHost}`;
-  if (ctx.upstreamAuth) out[ctx.upstreamAuth.header.toLowerCase()] = ctx.upstreamAuth.value;
+  out.push('x-forwarded-for', priorFor ? `${Array.isArray(priorFor) ? priorFor.join(', ') : priorFor}, ${ctx.peer}` : ctx.peer);
+  out.push('x-forwarded-proto', 'http');
+  if (src.host !== undefined) out.push('x-forwarded-host', src.host);
+  out.push('host', ctx.upstreamHost);
+  if (ctx.upstreamAuth && authName !== null) out.push(authName, ctx.upstreamAuth.value);
   return out;
 }
 
 /**
  * What the client receives of the upstream's headers: hop-by-hop removed. From undici's raw
  * list (name, value, name, value …) into the flat array writeHead takes, with the
- * body's length (null: a stream, such as SSE).
+ * body's length (null: a stream, such as SSE). Bytes are read as latin1, which is how Node
+ * writes them back out: a value passes through byte for byte, and decoding is cheapest.
  */
 export function downstreamRawHeaders(raw: Buffer[] | string[] | null): { headers: string[]; length: number | null } {
   const out: string[] = [];
   let length: number | null = null;
-  let listed: Set<string> | null = null;
+  let connection: string | null = null;
   if (!raw) return { headers: out, length };
   for (let i = 0; i < raw.length; i += 2) {
-    const name = String(raw[i]).toLowerCase();
-    if (name === 'connection') listed = connectionListed(String(raw[i + 1]));
-  }
-  for (let i = 0; i < raw.length; i += 2) {
-    const name = String(raw[i]);
+    const name = latin1(raw[i]);
+    const value = latin1(raw[i + 1]);
     const lower = name.toLowerCase();
-    if (HOP_BY_HOP.has(lower) || listed?.has(lower)) continue;
-    if (lower === 'content-length') length = Number(String(raw[i + 1]));
-    out.push(name, String(raw[i + 1]));
+    if (HOP_BY_HOP.has(lower)) {
+      if (lower === 'connection') connection = connection === null ? value : `${connection},${value}`;
+      continue;
+    }
+    if (lower === 'content-length') length = Number(value);
+    out.push(name, value);
   }
-  return { headers: out, length };
+  // Rare: the upstream's Connection header names further hop-by-hop headers; drop those too.
+  const listed = connectionListed(connection ?? undefined);
+  if (listed === null) return { headers: out, length };
+  const kept: string[] = [];
+  for (let i = 0; i < out.length; i += 2) {
+    const lower = (out[i] as string).toLowerCase();
+    if (listed.has(lower)) {
+      if (lower === 'content-length') length = null;
+      continue;
+    }
+    kept.push(out[i] as string, out[i + 1] as string);
+  }
+  return { headers: kept, length };
 }
+
+const latin1 = (b: Buffer | string | undefined): string => (typeof b === 'string' ? b : b === undefined ? '' : b.toString('latin1'));

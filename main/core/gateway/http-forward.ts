@@ -25,7 +25,7 @@ export function forwardHttp(
   req: IncomingMessage,
   res: ServerResponse,
   path: string,
-  headers: Record<string, string | string[]>,
+  headers: string[],
   maxBodyBytes: number,
   upstreamName: string,
   done: (result: ForwardResult) => void,
@@ -34,108 +34,142 @@ export function forwardHttp(
   const length = req.headers['content-length'];
   const hasBody = req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
   const limit = hasBody ? new BodyLimit(maxBodyBytes) : null;
-  let abortUpstream: ((err: Error) => void) | null = null;
-  let resumeUpstream: (() => void) | null = null;
-  let expected: number | null = null;
-  let ended = false;
-  let bytesOut = 0;
-  let status = 0;
-  let finished = false;
-  let clientGone = false;
-
-  const finish = (reason?: string): void => {
-    if (finished) return;
-    finished = true;
-    done({ status, bytesIn: limit?.bytes ?? 0, bytesOut, reason });
-  };
-
-  const answer = (r: Rejection, reason: string): void => {
-    status = r.status;
-    if (!res.headersSent && !res.destroyed) {
-      bytesOut = sendRejection(res, r);
-      if (r.close) res.once('finish', () => req.socket.destroy());
-    } else {
-      res.destroy();
-    }
-    finish(reason);
-  };
-
-  res.once('close', () => {
-    if (res.writableFinished) return;
-    // The client left (or lock down destroyed its socket) mid-exchange: stop the upstream too.
-    clientGone = true;
-    abortUpstream?.(new Error('client closed the connection'));
-    finish('client closed the connection');
-  });
-
-  // undici's original handler interface: it hands over the raw header list, which is
-  // filtered straight into writeHead without building header objects twice per response.
-  const handler: Dispatcher.DispatchHandler = {
-    onConnect(abort) {
-      if (clientGone) abort(new Error('client closed the connection'));
-      else abortUpstream = abort;
-    },
-    onHeaders(statusCode, raw, resume, statusText) {
-      if (statusCode < 200) return true;
-      status = statusCode;
-      const { headers: out, length } = downstreamRawHeaders(raw);
-      expected = length;
-      const streaming = length === null;
-      res.writeHead(statusCode, statusText || undefined, out);
-      // A response without a length is a stream (SSE, chunked tokens): its headers go now,
-      // not with the first chunk, so the client sees the stream open at once.
-      if (streaming) res.flushHeaders();
-      resumeUpstream = resume;
-      return true;
-    },
-    onData(chunk) {
-      bytesOut += chunk.length;
-      // The last chunk of a body of known length ends the response in the same write.
-      if (bytesOut === expected) {
-        ended = true;
-        res.end(chunk);
-        return true;
-      }
-      // false pauses the upstream until the client has drained what it was sent.
-      return res.write(chunk);
-    },
-    onComplete() {
-      if (!ended) res.end();
-      res.once('finish', () => finish());
-    },
-    onError(err) {
-      if (clientGone) return;
-      if (limit?.exceeded) {
-        answer(reject.tooLarge(`the request body is larger than the limit of ${maxBodyBytes} bytes`), 'body too large');
-        return;
-      }
-      const code = (err as NodeJS.ErrnoException).code;
-      if (res.headersSent) {
-        res.destroy();
-        finish(`upstream broke off: ${code ?? err.message}`);
-        return;
-      }
-      answer(
-        reject.badGateway(
-          refused(code)
-            ? `${upstreamName} refused the connection: it may still be starting, or it does not listen on its port`
-            : `${upstreamName} did not answer properly`,
-        ),
-        `upstream error: ${code ?? err.name}`,
-      );
-    },
-  };
-  res.on('drain', () => resumeUpstream?.());
-
+  const exchange = new Exchange(req, res, limit, maxBodyBytes, upstreamName, done);
   if (limit) {
     req.pipe(limit);
     // A body past the limit: stop reading it (TCP pushes back on the sender) and answer 413.
     limit.once('error', () => req.unpipe(limit));
   }
   try {
-    pool.dispatch({ path, method: req.method as Dispatcher.HttpMethod, headers, body: limit }, handler);
+    pool.dispatch({ path, method: req.method as Dispatcher.HttpMethod, headers, body: limit }, exchange);
   } catch {
     // undici refuses some requests outright (a header it will not send): never a crash.
-    answer({ status: 400, error: 'bad_request', message: 'this request cannot be forwarded' }, 'unforwardable request');
+    exchange.answer({ status: 400, error: 'bad_request', message: 'this request cannot be forwarded' }, 'unforwardable request');
+  }
+}
+
+/**
+ * One exchange, as undici's original handler interface (it hands over the raw header list,
+ * filtered straight into writeHead). A class rather than a handful of closures: on the hot
+ * path every request would otherwise allocate each of them, and the response gets a single
+ * 'close' listener — which Node emits after a completed response too — instead of several.
+ */
+class Exchange implements Dispatcher.DispatchHandler {
+  private abortUpstream: ((err: Error) => void) | null = null;
+  private resumeUpstream: (() => void) | null = null;
+  private draining = false;
+  private expected: number | null = null;
+  private ended = false;
+  private bytesOut = 0;
+  private status = 0;
+  private finished = false;
+  private clientGone = false;
+  /** The upstream's answer is complete; the record waits for the response to close. */
+  private complete = false;
+  private resClosed = false;
+
+  constructor(
+    private readonly req: IncomingMessage,
+    private readonly res: ServerResponse,
+    private readonly limit: BodyLimit | null,
+    private readonly maxBodyBytes: number,
+    private readonly upstreamName: string,
+    private readonly done: (result: ForwardResult) => void,
+  ) {
+    res.once('close', () => this.onResClose());
+  }
+
+  private onResClose(): void {
+    this.resClosed = true;
+    if (this.res.writableFinished) {
+      // Everything was handed to the client; recorded once the upstream has finished too.
+      if (this.complete) this.finish();
+      return;
+    }
+    // The client left (or lock down destroyed its socket) mid-exchange: stop the upstream too.
+    this.clientGone = true;
+    this.abortUpstream?.(new Error('client closed the connection'));
+    this.finish('client closed the connection');
+  }
+
+  private finish(reason?: string): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.done({ status: this.status, bytesIn: this.limit?.bytes ?? 0, bytesOut: this.bytesOut, reason });
+  }
+
+  answer(r: Rejection, reason: string): void {
+    const res = this.res;
+    this.status = r.status;
+    if (!res.headersSent && !res.destroyed) {
+      this.bytesOut = sendRejection(res, r);
+      if (r.close) res.once('finish', () => this.req.socket.destroy());
+    } else {
+      res.destroy();
+    }
+    this.finish(reason);
+  }
+
+  onConnect(abort: (err?: Error) => void): void {
+    if (this.clientGone) abort(new Error('client closed the connection'));
+    else this.abortUpstream = abort;
+  }
+
+  onHeaders(statusCode: number, raw: Buffer[] | string[] | null, resume: () => void, statusText: string): boolean {
+    if (statusCode < 200) return true;
+    this.status = statusCode;
+    const { headers: out, length } = downstreamRawHeaders(raw);
+    this.expected = length;
+    this.res.writeHead(statusCode, statusText || undefined, out);
+    // A response without a length is a stream (SSE, chunked tokens): its headers go now,
+    // not with the first chunk, so the client sees the stream open at once.
+    if (length === null) this.res.flushHeaders();
+    this.resumeUpstream = resume;
+    return true;
+  }
+
+  onData(chunk: Buffer): boolean {
+    this.bytesOut += chunk.length;
+    // The last chunk of a body of known length ends the response in the same write.
+    if (this.bytesOut === this.expected) {
+      this.ended = true;
+      this.res.end(chunk);
+      return true;
+    }
+    if (this.res.write(chunk)) return true;
+    // false pauses the upstream until the client has drained what it was sent.
+    if (!this.draining) {
+      this.draining = true;
+      this.res.on('drain', () => this.resumeUpstream?.());
+    }
+    return false;
+  }
+
+  onComplete(): void {
+    this.complete = true;
+    if (!this.ended) this.res.end();
+    if (this.resClosed) this.finish();
+  }
+
+  onError(err: Error): void {
+    if (this.clientGone) return;
+    if (this.limit?.exceeded) {
+      this.answer(reject.tooLarge(`the request body is larger than the limit of ${this.maxBodyBytes} bytes`), 'body too large');
+      return;
+    }
+    const code = (err as NodeJS.ErrnoException).code;
+    if (this.res.headersSent) {
+      this.res.destroy();
+      this.finish(`upstream broke off: ${code ?? err.message}`);
+      return;
+    }
+    this.answer(
+      reject.badGateway(
+        refused(code)
+          ? `${this.upstreamName} refused the connection: it may still be starting, or it does not listen on its port`
+          : `${this.upstreamName} did not answer properly`,
+      ),
+      `upstream error: ${code ?? err.name}`,
+    );
   }
 }

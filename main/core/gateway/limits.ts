@@ -4,6 +4,8 @@ import type { ExposureMode } from '../contract/exposure.js';
 export interface GatewayLimits {
   /** Open connections per listener; more are refused at accept. */
   maxConnections: number;
+  /** Open connections from one client address, so one host cannot take them all. */
+  maxConnectionsPerClient: number;
   /** Time to receive a request's headers (slowloris). */
   headersTimeoutMs: number;
   /** Time to receive a whole request, body included. */
@@ -24,6 +26,7 @@ export interface GatewayLimits {
 
 const lan: GatewayLimits = {
   maxConnections: 512,
+  maxConnectionsPerClient: 64,
   headersTimeoutMs: 10_000,
   requestTimeoutMs: 300_000,
   keepAliveTimeoutMs: 5_000,
@@ -40,6 +43,7 @@ const lan: GatewayLimits = {
 const publicLimits: GatewayLimits = {
   ...lan,
   maxConnections: 256,
+  maxConnectionsPerClient: 32,
   headersTimeoutMs: 5_000,
   requestTimeoutMs: 120_000,
   maxBodyBytes: 16 * 1024 * 1024,

@@ -5,7 +5,7 @@ import { Pool } from 'undici';
 import type { AccessEntry, TokenVerifier, UpstreamAuth } from '../ports.js';
 import { clientAddress, normalizeAddress } from './client-address.js';
 import { cookieName, findCredential, OUR_PARAM, withoutParams, type Presented } from './credentials.js';
-import { upstreamHeaders } from './forward-headers.js';
+import { upstreamHeaders, type ForwardContext } from './forward-headers.js';
 import { HostAllowlist, hostPort, isStateChanging, originMatchesHost } from './host-rules.js';
 import { forwardHttp } from './http-forward.js';
 import { listen } from './listen.js';
@@ -15,6 +15,7 @@ import { SlidingWindow } from './sliding-window.js';
 import { tunnelUpgrade } from './ws-tunnel.js';
 
 export const HEALTH_PATH = '/.portcullis/health';
+const HEALTH_QUERY = `${HEALTH_PATH}?`;
 
 /** Where the upstream is right now; not running → 503 without trying it. */
 export type UpstreamTarget = { ok: true; port: number } | { ok: false; message: string };
@@ -57,11 +58,15 @@ export class ExposureListener {
   private readonly sockets = new Set<Duplex>();
   /** Which token each connection last authenticated with, to end it when the token dies. */
   private readonly socketToken = new WeakMap<Duplex, string>();
+  /** Open connections per client address (by the TCP peer: a proxy counts as one client). */
+  private readonly perClient = new Map<string, number>();
   private readonly allow: HostAllowlist;
   private readonly rate: SlidingWindow;
   private readonly failures: SlidingWindow;
   private readonly cookie: string;
   private pool: { port: number; pool: Pool } | null = null;
+  /** The upstream's Host header, kept while its port stays the same. */
+  private upstreamHost: { port: number; host: string } | null = null;
   private lastRefresh = 0;
   private closed = false;
 
@@ -101,8 +106,8 @@ export class ExposureListener {
     const port = await listen(server, config.bind, config.port);
     const listener = new ExposureListener(config, deps, port, server);
     server.off('connection', holdEarly);
-    for (const s of early) if (!s.destroyed) listener.track(s);
-    server.on('connection', (socket: Socket) => listener.track(socket));
+    for (const s of early) if (!s.destroyed) listener.accept(s as Socket);
+    server.on('connection', (socket: Socket) => listener.accept(socket));
     return listener;
   }
 
@@ -131,6 +136,23 @@ export class ExposureListener {
     for (const socket of this.sockets) if (this.socketToken.get(socket) === tokenId) socket.destroy();
   }
 
+  /** A new client connection: refused at once when its address already holds its share. */
+  private accept(socket: Socket): void {
+    const address = normalizeAddress(socket.remoteAddress);
+    const open = this.perClient.get(address) ?? 0;
+    if (open >= this.config.limits.maxConnectionsPerClient) {
+      socket.destroy();
+      return;
+    }
+    this.perClient.set(address, open + 1);
+    socket.once('close', () => {
+      const left = (this.perClient.get(address) ?? 1) - 1;
+      if (left > 0) this.perClient.set(address, left);
+      else this.perClient.delete(address);
+    });
+    this.track(socket);
+  }
+
   private track(socket: Duplex): void {
     if (this.closed) {
       socket.destroy();
@@ -146,7 +168,7 @@ export class ExposureListener {
     const started = performance.now();
     const client = clientAddress(req, this.config.trustedProxies);
     const url = req.url ?? '/';
-    if (url === HEALTH_PATH || url.startsWith(`${HEALTH_PATH}?`)) {
+    if (url === HEALTH_PATH || url.startsWith(HEALTH_QUERY)) {
       this.health(req, res, client, started);
       return;
     }
@@ -168,7 +190,8 @@ export class ExposureListener {
       this.deny(req, res, client, url, started, r, 'body too large', auth);
       return;
     }
-    this.socketToken.set(req.socket, auth.tokenId);
+    // A keep-alive connection usually sends one token over and over: written only when it changes.
+    if (this.socketToken.get(req.socket) !== auth.tokenId) this.socketToken.set(req.socket, auth.tokenId);
     const path = withoutParams(url, OUR_PARAM);
     const headers = upstreamHeaders(req, this.forwardContext(req, auth, target.port, false));
     forwardHttp(this.poolFor(target.port), req, res, path, headers, this.config.limits.maxBodyBytes, this.config.serverName, (result) => {
@@ -319,17 +342,23 @@ export class ExposureListener {
 
   // ---- helpers ---------------------------------------------------------------------------
 
-  private forwardContext(req: IncomingMessage, auth: Authenticated, port: number, upgrade: boolean) {
+  private forwardContext(req: IncomingMessage, auth: Authenticated, port: number, upgrade: boolean): ForwardContext {
     const peer = normalizeAddress(req.socket.remoteAddress);
+    const trusted = this.config.trustedProxies;
     return {
       credential: auth.source.source,
       cookieName: this.cookie,
       peer,
-      trustedPeer: this.config.trustedProxies.has(peer),
-      upstreamHost: hostPort('127.0.0.1', port),
+      trustedPeer: trusted.size > 0 && trusted.has(peer),
+      upstreamHost: this.hostFor(port),
       upstreamAuth: this.deps.upstreamAuth(this.config.serverId),
       upgrade,
     };
+  }
+
+  private hostFor(port: number): string {
+    if (this.upstreamHost?.port !== port) this.upstreamHost = { port, host: hostPort('127.0.0.1', port) };
+    return this.upstreamHost.host;
   }
 
   private poolFor(port: number): Pool {

@@ -15,6 +15,8 @@ const allowed: Verdict = { ok: true };
 
 export class SlidingWindow {
   private readonly rows = new Map<string, Row>();
+  /** The most recently used key: already at the young end, so it need not be moved there. */
+  private youngest: string | null = null;
 
   constructor(
     private readonly limit: number,
@@ -25,33 +27,39 @@ export class SlidingWindow {
 
   /** Counts one event for `key`, unless it is already over the limit (then it is refused). */
   hit(key: string): Verdict {
-    const row = this.row(key, true) as Row;
-    const verdict = this.judge(row);
+    const t = this.now();
+    const row = this.row(key, true, t) as Row;
+    const verdict = this.judge(row, t);
     if (verdict.ok) row.current++;
     return verdict;
   }
 
   /** Whether `key` is over the limit now, without counting anything. */
   check(key: string): Verdict {
-    const row = this.row(key, false);
-    return row ? this.judge(row) : allowed;
+    const t = this.now();
+    const row = this.row(key, false, t);
+    return row ? this.judge(row, t) : allowed;
   }
 
   get size(): number {
     return this.rows.size;
   }
 
-  private row(key: string, create: boolean): Row | undefined {
-    const t = this.now();
+  private row(key: string, create: boolean, t: number): Row | undefined {
     let row = this.rows.get(key);
     if (row) {
-      // Re-inserting moves the key to the young end of the map's order (least recent first).
-      this.rows.delete(key);
-      this.rows.set(key, row);
+      // Re-inserting moves the key to the young end of the map's order (least recent first);
+      // the key used last is there already (one busy client: no churn on every request).
+      if (key !== this.youngest) {
+        this.rows.delete(key);
+        this.rows.set(key, row);
+        this.youngest = key;
+      }
     } else {
       if (!create) return undefined;
       row = { windowStart: t, current: 0, previous: 0 };
       this.rows.set(key, row);
+      this.youngest = key;
       if (this.rows.size > this.maxKeys) this.rows.delete(this.rows.keys().next().value as string);
     }
     const elapsedWindows = Math.floor((t - row.windowStart) / this.windowMs);
@@ -63,8 +71,8 @@ export class SlidingWindow {
     return row;
   }
 
-  private judge(row: Row): Verdict {
-    const into = (this.now() - row.windowStart) / this.windowMs;
+  private judge(row: Row, t: number): Verdict {
+    const into = (t - row.windowStart) / this.windowMs;
     const estimate = row.previous * (1 - into) + row.current;
     if (estimate < this.limit) return allowed;
     return { ok: false, retryAfterS: Math.max(1, Math.ceil(this.waitMs(row, into) / 1000)) };

@@ -21,7 +21,8 @@ export function tunnelUpgrade(
   head: Buffer,
   port: number,
   path: string,
-  headers: Record<string, string | string[]>,
+  /** Flat name, value, name, value … as upstreamHeaders builds them. */
+  headers: string[],
   upstreamName: string,
   track: (upstream: Socket) => void,
   done: (result: TunnelResult) => void,
@@ -46,9 +47,7 @@ export function tunnelUpgrade(
     connected = true;
     upstream.setNoDelay(true);
     let text = `${req.method ?? 'GET'} ${path} HTTP/1.1\r\n`;
-    for (const [key, value] of Object.entries(headers)) {
-      for (const v of Array.isArray(value) ? value : [value]) text += `${key}: ${v}\r\n`;
-    }
+    for (let i = 0; i < headers.length; i += 2) text += `${headers[i]}: ${headers[i + 1]}\r\n`;
     upstream.write(`${text}\r\n`);
     if (head.length) upstream.write(head);
     upstream.once('data', (first: Buffer) => {

@@ -34,6 +34,7 @@ const system: Actor = { kind: 'system' };
  */
 export class UpstreamTokenService {
   private readonly plaintext = new Map<string, string>();
+  private readonly headers = new Map<string, { secret: string; auth: { header: string; value: string } }>();
   private readonly warming = new Map<string, Promise<void>>();
   private readonly failures = new Map<string, unknown>();
   private readonly now: () => number;
@@ -58,6 +59,7 @@ export class UpstreamTokenService {
     let secret = this.plaintext.get(server.id) ?? (await this.deps.keychain.get(upstreamAccount(this.deps.homeId, server.id)));
     if (secret === null) secret = await this.store(server, spec, system, 'upstream-token.create');
     this.plaintext.set(server.id, secret);
+    this.headers.delete(server.id);
     return { [spec.env]: secret };
   }
 
@@ -81,10 +83,17 @@ export class UpstreamTokenService {
 
   /** The header the gateway adds to forwarded requests (known once the server has started). */
   readonly auth: UpstreamAuth = (serverId) => {
+    // Called for every forwarded request: most servers hold no token of their own, and those
+    // that do have their header computed once per secret, not re-read from settings each time.
     const secret = this.plaintext.get(serverId);
+    if (secret === undefined) return null;
+    const cached = this.headers.get(serverId);
+    if (cached?.secret === secret) return cached.auth;
     const spec = this.spec(serverId);
-    if (secret === undefined || !spec) return null;
-    return { header: spec.header, value: spec.scheme ? `${spec.scheme} ${secret}` : secret };
+    if (!spec) return null;
+    const auth = { header: spec.header, value: spec.scheme ? `${spec.scheme} ${secret}` : secret };
+    this.headers.set(serverId, { secret, auth });
+    return auth;
   };
 
   /** Plaintexts held in memory for the server, for log redaction. */
@@ -104,6 +113,7 @@ export class UpstreamTokenService {
   async configure(server: ServerRef, spec: NativeTokenSpec, actor: Actor): Promise<UpstreamTokenView> {
     const secret = await this.store(server, spec, actor, 'upstream-token.set');
     this.plaintext.set(server.id, secret);
+    this.headers.delete(server.id);
     this.failures.delete(server.id);
     return this.view(server) as UpstreamTokenView;
   }
@@ -114,11 +124,13 @@ export class UpstreamTokenService {
     if (!spec) return null;
     const secret = await this.store(server, spec, actor, 'upstream-token.rotate');
     this.plaintext.set(server.id, secret);
+    this.headers.delete(server.id);
     return this.view(server);
   }
 
   async forgetServer(serverId: string): Promise<void> {
     this.plaintext.delete(serverId);
+    this.headers.delete(serverId);
     this.failures.delete(serverId);
     this.deps.store.write((draft) => {
       draft.upstream = draft.upstream.filter((r) => r.serverId !== serverId);
@@ -135,6 +147,7 @@ export class UpstreamTokenService {
     await this.deps.keychain.set(upstreamAccount(this.deps.homeId, server.id), secret);
     // In memory as soon as it is in the keychain: a start that comes meanwhile must use it.
     this.plaintext.set(server.id, secret);
+    this.headers.delete(server.id);
     this.failures.delete(server.id);
     const record: UpstreamTokenRecord = {
       serverId: server.id,

@@ -115,6 +115,11 @@ function ServerRow({ view, samples, now }: { view: ServerView; samples: readonly
         <Stack gap={4}>
           <HealthBadge view={view} />
           {view.definition.health && <Sparkline samples={samples} label={`${view.name} latency`} />}
+          {view.health.activeJobs !== null && view.state === 'running' && (
+            <Text size="xs" className="tabular" data-testid="active-jobs">
+              {view.health.activeJobs === 1 ? '1 active job' : `${view.health.activeJobs} active jobs`}
+            </Text>
+          )}
         </Stack>
         {view.bindWarning && (
           <Text size="xs" c="var(--pc-text-orange)" mt={4} lineClamp={2} maw={220} data-testid="bind-warning">

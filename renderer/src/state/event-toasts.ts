@@ -1,6 +1,8 @@
 import type { RestartEvent, ServerView } from '../../../main/core/api';
 
 export interface Toast {
+  /** Set on the unhealthy warning, so its recovery can be said later. */
+  kind?: 'unhealthy';
   color: 'red' | 'yellow' | 'green' | 'blue' | 'orange';
   title: string;
   message: string;
@@ -8,10 +10,11 @@ export interface Toast {
 
 /**
  * What deserves a toast when a server changes: giving up (failed), falling unhealthy,
- * recovering. Crashes followed by a restart are said by `toastForRestart`. Pure, so the rules
+ * recovering (only after an unhealthy toast, `warnedUnhealthy`). Crashes followed by a restart
+ * are said by `toastForRestart`. Pure, so the rules
  * can be tested and stay the same wherever they run.
  */
-export function toastForChange(before: ServerView | undefined, after: ServerView): Toast | null {
+export function toastForChange(before: ServerView | undefined, after: ServerView, warnedUnhealthy = false): Toast | null {
   if (!before) return null;
   if (after.state === 'failed' && before.state !== 'failed') {
     return {
@@ -23,12 +26,11 @@ export function toastForChange(before: ServerView | undefined, after: ServerView
   if (after.kind === 'job' && after.state === 'succeeded' && before.state !== 'succeeded') {
     return { color: 'green', title: `${after.name} finished`, message: 'the job exited successfully.' };
   }
-  const wasUnhealthy = before.health.status === 'unhealthy';
-  const isUnhealthy = after.health.status === 'unhealthy';
-  if (after.state === 'running' && isUnhealthy && !wasUnhealthy) {
-    return { color: 'yellow', title: `${after.name} is unhealthy`, message: after.health.detail ?? 'its health check is failing.' };
+  // Only a server that was healthy can fall ill: failed probes while it starts are not news.
+  if (after.state === 'running' && after.health.status === 'unhealthy' && before.health.status === 'healthy') {
+    return { kind: 'unhealthy', color: 'yellow', title: `${after.name} is unhealthy`, message: after.health.detail ?? 'its health check is failing.' };
   }
-  if (after.state === 'running' && wasUnhealthy && after.health.status === 'healthy') {
+  if (warnedUnhealthy && after.state === 'running' && after.health.status === 'healthy' && before.health.status === 'unhealthy') {
     return { color: 'green', title: `${after.name} is healthy again`, message: 'its health check passes.' };
   }
   return null;

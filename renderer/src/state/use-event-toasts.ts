@@ -15,9 +15,10 @@ export function useEventToasts(): void {
   useEffect(() => {
     let enabled = false;
     const auth = new AuthFailureWatch();
+    const unwell = new Set<string>();
     const expiry = new Map<string, ReturnType<typeof setTimeout>>();
     const show = (toast: Toast | null): void => {
-      if (toast && enabled) notifications.show({ ...toast, autoClose: toast.color === 'red' ? false : 8_000 });
+      if (toast && enabled) notifications.show({ color: toast.color, title: toast.title, message: toast.message, autoClose: toast.color === 'red' ? false : 8_000 });
     };
     const schedule = (e: { server: string; mode: string; expiresAt: string | null; since: string | null }): void => {
       clearTimeout(expiry.get(e.server));
@@ -46,7 +47,10 @@ export function useEventToasts(): void {
       .catch(() => undefined);
     const offs = [
       api.on('server.changed', (view) => {
-        show(toastForChange(seen.current.get(view.id), view));
+        const toast = toastForChange(seen.current.get(view.id), view, unwell.has(view.id));
+        if (toast?.kind === 'unhealthy') unwell.add(view.id);
+        if (view.health.status === 'healthy' || view.state !== 'running') unwell.delete(view.id);
+        show(toast);
         seen.current.set(view.id, view);
       }),
       api.on('server.restart', (e) => show(toastForRestart(e))),

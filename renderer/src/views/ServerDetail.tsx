@@ -58,7 +58,7 @@ export function ServerDetail({ name, tab, navigate }: { name: string; tab: Detai
           <Tabs.Tab value="process">Process</Tabs.Tab>
         </Tabs.List>
         <Tabs.Panel value="logs" pt="md">
-          <LogView name={name} />
+          <LogView key={name} name={name} />
         </Tabs.Panel>
         <Tabs.Panel value="exposure" pt="md">
           <ExposurePanel server={name} />

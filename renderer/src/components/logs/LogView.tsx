@@ -65,6 +65,8 @@ export function LogView({ name }: { name: string }) {
   // Following: keep the end in view. Paused: when old lines fall off the front of the buffer,
   // move up by as many rows, so the line being read stays where it is.
   const droppedSeen = useRef(buffer.dropped);
+  // Where we last scrolled to ourselves: the scroll event that follows is not the user's.
+  const ownScroll = useRef<number | null>(null);
   useLayoutEffect(() => {
     const el = scrollRef.current;
     const dropped = buffer.dropped - droppedSeen.current;
@@ -72,11 +74,17 @@ export function LogView({ name }: { name: string }) {
     if (!el) return;
     if (follow) el.scrollTop = el.scrollHeight;
     else if (dropped > 0 && !shown) el.scrollTop = Math.max(0, el.scrollTop - dropped * ROW);
+    else return;
+    ownScroll.current = el.scrollTop;
   }, [version, follow, count, buffer, shown]);
 
+  // The user scrolling up pauses; scrolling back to the end follows again.
   const onScroll = (): void => {
     const el = scrollRef.current;
     if (!el) return;
+    const ours = ownScroll.current !== null && Math.abs(el.scrollTop - ownScroll.current) < 1;
+    ownScroll.current = null;
+    if (ours) return;
     const atEnd = el.scrollHeight - el.scrollTop - el.clientHeight < ROW * 2;
     if (atEnd !== follow) setFollow(atEnd);
   };

@@ -1,0 +1,66 @@
+/**
+ * A profiling and A/B driver, not part of `npm run bench:gateway`: the upstream and gateway
+ * roles of bench/gateway-roles.ts under autocannon, rounds interleaved, printing req/s and the
+ * gateway's CPU time per request (steadier than req/s on a shared machine).
+ *   node --import tsx bench/gateway-profile.ts
+ * PROF=1            run the gateway under `node --cpu-prof` (profiles into PROF_DIR, /tmp/gwprof)
+ * BASELINE=FILE     also run the gateway role of another checkout's gateway-roles.ts, side by side
+ * ROLE=gateway      or httpproxy;  CONNS (50), SECS (4), ROUNDS (3), TARGET_PATH (/small)
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import autocannon from 'autocannon';
+
+const roles = new URL('./gateway-roles.ts', import.meta.url).pathname;
+const TOKEN = 'bench-token-4f9c2a7e1d3b5c8a0e6f2d4b7a9c1e3f5d7b9a1c3e5';
+const env = process.env;
+
+function start(file: string, role: string, nodeArgs: string[], ...args: string[]): Promise<{ port: number; child: ChildProcess }> {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', file, role, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve) => {
+    let out = '';
+    child.stdout?.on('data', (d: Buffer) => {
+      out += d;
+      const m = /ready (\d+)/.exec(out);
+      if (m) resolve({ port: Number(m[1]), child });
+    });
+  });
+}
+
+/** User + system CPU time of a process so far, in clock ticks (100 per second). */
+function ticks(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return Number(f[11]) + Number(f[12]);
+}
+
+async function run(name: string, port: number, pid: number, secs: number): Promise<void> {
+  const before = ticks(pid);
+  const r = await autocannon({
+    url: `http://127.0.0.1:${port}${env.TARGET_PATH ?? '/small'}`,
+    connections: Number(env.CONNS ?? 50),
+    duration: secs,
+    headers: { authorization: `Bearer ${TOKEN}` },
+  });
+  const cpuUs = ((ticks(pid) - before) * 1e4) / r.requests.total;
+  console.log(`${name.padEnd(10)} ${r.requests.average.toFixed(0).padStart(6)} req/s  p99 ${r.latency.p99} ms  ${cpuUs.toFixed(1)} µs CPU/req  non-2xx ${r.non2xx + r.errors}`);
+}
+
+async function main(): Promise<void> {
+  const up = await start(roles, 'upstream', []);
+  const prof = env.PROF ? ['--cpu-prof', `--cpu-prof-dir=${env.PROF_DIR ?? '/tmp/gwprof'}`] : [];
+  const targets = [{ name: 'current', ...(await start(roles, env.ROLE ?? 'gateway', prof, String(up.port), TOKEN)) }];
+  if (env.BASELINE) targets.push({ name: 'baseline', ...(await start(env.BASELINE, env.ROLE ?? 'gateway', [], String(up.port), TOKEN)) });
+  for (const t of targets) await run(`${t.name} (warm)`, t.port, t.child.pid as number, 1);
+  for (let round = 0; round < Number(env.ROUNDS ?? 3); round++) {
+    for (const t of targets) await run(t.name, t.port, t.child.pid as number, Number(env.SECS ?? 4));
+  }
+  for (const t of targets) {
+    t.child.kill('SIGTERM');
+    await new Promise((r) => t.child.once('exit', r));
+  }
+  up.child.kill('SIGTERM');
+  process.exit(0);
+}
+
+void main();
