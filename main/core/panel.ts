@@ -55,6 +55,11 @@ export function createPanel(options: PanelOptions): Panel {
   const bus = new EventBus();
   const settings = new Settings(options.settingsBackend);
   const warnings = [...(options.warnings ?? [])];
+  // Kept for `system.info` (faces that connect later, `portcullis status`) and said live.
+  const warn = (message: string): void => {
+    warnings.push(message);
+    bus.emit('system.warning', { message });
+  };
   // The journal: every state change (durable before it is reported done) and every gateway request.
   const auditModule = createAuditModule({
     home: options.home,
@@ -64,10 +69,7 @@ export function createPanel(options: PanelOptions): Panel {
     profileSources: () => settings.get().servers.map((d) => ({ server: d.name, path: auditLogPath(d) })),
     onRecords: (records) => bus.emit('audit.records', { records }),
     onServerLines: (lines) => bus.emit('audit.serverLines', { lines }),
-    onWarning: (message) => {
-      warnings.push(message);
-      bus.emit('system.warning', { message });
-    },
+    onWarning: warn,
     log,
   });
   const audit = auditModule.journal;
@@ -95,8 +97,8 @@ export function createPanel(options: PanelOptions): Panel {
   supervisor
     .recover(settings.get().supervisor.orphans)
     .then(({ adopted, stopped }) => {
-      if (adopted.length > 0) warnings.push(`Portcullis had stopped unexpectedly; these servers kept running and are watched again: ${adopted.join(', ')}.`);
-      if (stopped.length > 0) warnings.push(`Portcullis had stopped unexpectedly; these servers it left running were stopped: ${stopped.join(', ')}.`);
+      if (adopted.length > 0) warn(`Portcullis had stopped unexpectedly; these servers kept running and are watched again: ${adopted.join(', ')}.`);
+      if (stopped.length > 0) warn(`Portcullis had stopped unexpectedly; these servers it left running were stopped: ${stopped.join(', ')}.`);
     })
     .catch((err: unknown) => log('could not recover the servers an earlier Portcullis left running', err));
 
@@ -167,7 +169,7 @@ export function createPanel(options: PanelOptions): Panel {
   audit.onUnwritable((err) => {
     const open = supervisor.list().filter((v) => exposure.view(v.id, v.name).mode === 'public');
     for (const v of open) exposure.lockdown(v.name, { kind: 'system' }).catch((e: unknown) => log(`could not lock down ${v.name}`, e));
-    if (open.length > 0) warnings.push(`The audit journal cannot be written (${err.message}), so public exposure was closed: ${open.map((v) => v.name).join(', ')}.`);
+    if (open.length > 0) warn(`The audit journal cannot be written (${err.message}), so public exposure was closed: ${open.map((v) => v.name).join(', ')}.`);
   });
   const wasExposed = exposure.resetAtStart().map((id) => supervisor.list().find((s) => s.id === id)?.name ?? id);
   if (wasExposed.length > 0) warnings.push(`These servers were exposed when Portcullis last stopped and are local now: ${wasExposed.join(', ')}. Expose them again if you still mean to.`);
