@@ -5,18 +5,20 @@
  *   node --import tsx bench/gateway-profile.ts
  * PROF=1            run the gateway under `node --cpu-prof` (profiles into PROF_DIR, /tmp/gwprof)
  * BASELINE=FILE     also run the gateway role of another checkout's gateway-roles.ts, side by side
+ * TSX=1             run the roles through tsx rather than as the plain bundle the bench runs
  * ROLE=gateway      or httpproxy;  CONNS (50), SECS (4), ROUNDS (3), TARGET_PATH (/small)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 
-const roles = new URL('./gateway-roles.ts', import.meta.url).pathname;
-const TOKEN = 'bench-token-4f9c2a7e1d3b5c8a0e6f2d4b7a9c1e3f5d7b9a1c3e5';
+import { bundleRoles } from './gateway-bundle.js';
+
 const env = process.env;
+const TOKEN = 'bench-token-4f9c2a7e1d3b5c8a0e6f2d4b7a9c1e3f5d7b9a1c3e5';
 
 function start(file: string, role: string, nodeArgs: string[], ...args: string[]): Promise<{ port: number; child: ChildProcess }> {
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', file, role, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...nodeArgs, ...(file.endsWith('.ts') ? ['--import', 'tsx'] : []), file, role, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve) => {
     let out = '';
     child.stdout?.on('data', (d: Buffer) => {
@@ -28,10 +30,10 @@ function start(file: string, role: string, nodeArgs: string[], ...args: string[]
 }
 
 /** User + system CPU time of a process so far, in clock ticks (100 per second). */
-function ticks(pid: number): number {
+function ticks(pid: number): { user: number; sys: number } {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return Number(f[11]) + Number(f[12]);
+  return { user: Number(f[11]), sys: Number(f[12]) };
 }
 
 async function run(name: string, port: number, pid: number, secs: number): Promise<void> {
@@ -42,15 +44,24 @@ async function run(name: string, port: number, pid: number, secs: number): Promi
     duration: secs,
     headers: { authorization: `Bearer ${TOKEN}` },
   });
-  const cpuUs = ((ticks(pid) - before) * 1e4) / r.requests.total;
-  console.log(`${name.padEnd(10)} ${r.requests.average.toFixed(0).padStart(6)} req/s  p99 ${r.latency.p99} ms  ${cpuUs.toFixed(1)} µs CPU/req  non-2xx ${r.non2xx + r.errors}`);
+  const after = ticks(pid);
+  const us = (t: number): string => ((t * 1e4) / r.requests.total).toFixed(1);
+  const user = after.user - before.user;
+  const sys = after.sys - before.sys;
+  console.log(
+    `${name.padEnd(10)} ${r.requests.average.toFixed(0).padStart(6)} req/s  p99 ${r.latency.p99} ms  ${us(user + sys)} µs CPU/req (user ${us(user)}, sys ${us(sys)})  non-2xx ${r.non2xx + r.errors}`,
+  );
 }
 
 async function main(): Promise<void> {
+  const roles = env.TSX ? new URL('./gateway-roles.ts', import.meta.url).pathname : await bundleRoles();
   const up = await start(roles, 'upstream', []);
   const prof = env.PROF ? ['--cpu-prof', `--cpu-prof-dir=${env.PROF_DIR ?? '/tmp/gwprof'}`] : [];
   const targets = [{ name: 'current', ...(await start(roles, env.ROLE ?? 'gateway', prof, String(up.port), TOKEN)) }];
-  if (env.BASELINE) targets.push({ name: 'baseline', ...(await start(env.BASELINE, env.ROLE ?? 'gateway', [], String(up.port), TOKEN)) });
+  if (env.BASELINE) {
+    const file = env.TSX ? env.BASELINE : await bundleRoles(env.BASELINE, 'gateway-roles-baseline');
+    targets.push({ name: 'baseline', ...(await start(file, env.ROLE ?? 'gateway', [], String(up.port), TOKEN)) });
+  }
   for (const t of targets) await run(`${t.name} (warm)`, t.port, t.child.pid as number, 1);
   for (let round = 0; round < Number(env.ROUNDS ?? 3); round++) {
     for (const t of targets) await run(t.name, t.port, t.child.pid as number, Number(env.SECS ?? 4));

@@ -4,6 +4,10 @@
  * token; the gateway also runs its limits and writes access records to a real audit journal.
  * Prints requests/s and p50/p99 latency per case, ratios against the targets, an SSE stream's
  * added per-event latency, and how long lock down takes to end open streams.
+ *
+ * The roles run as one plain bundle (bench/gateway-bundle.ts), as the app's build compiles
+ * them. BENCH_BASELINE=/other/checkout/bench/gateway-roles.ts adds that checkout's gateway as
+ * "gw-baseline", measured in the same interleaved rounds: before/after in one run.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -15,17 +19,22 @@ import autocannon from 'autocannon';
 import WebSocket from 'ws';
 import { defaultLimits } from '../main/core/gateway/limits.js';
 import { ExposureListener } from '../main/core/gateway/listener.js';
+import { bundleRoles } from './gateway-bundle.js';
 
 const TOKEN = 'bench-token-4f9c2a7e1d3b5c8a0e6f2d4b7a9c1e3f5d7b9a1c3e5';
 const DURATION_S = Number(process.env.BENCH_SECONDS ?? 2);
 /** Rounds per case, targets interleaved, median kept: the machine is shared and noisy. */
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-const roles = new URL('./gateway-roles.ts', import.meta.url).pathname;
+let roles = '';
 const children: ChildProcess[] = [];
 const cleanups: Array<() => void> = [];
 
 function startRole(role: string, ...args: string[]): Promise<{ port: number; pids: number[] }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', roles, role, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  return startRoleFrom(roles, role, ...args);
+}
+
+function startRoleFrom(file: string, role: string, ...args: string[]): Promise<{ port: number; pids: number[] }> {
+  const child = spawn(process.execPath, [file, role, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
   children.push(child);
   return new Promise((resolve, reject) => {
     let out = '';
@@ -246,9 +255,15 @@ function median(runs: Result[]): Result {
 const fmt = (n: number, digits = 0): string => (Number.isFinite(n) ? n.toFixed(digits) : '-');
 
 async function main(): Promise<void> {
+  roles = await bundleRoles();
   const upstreamPort = (await startRole('upstream')).port;
   const targets: Target[] = [{ name: 'direct', port: upstreamPort, pids: [] }];
   targets.push({ name: 'gateway', ...(await startRole('gateway', String(upstreamPort), TOKEN)) });
+  const baseline = process.env.BENCH_BASELINE;
+  if (baseline) {
+    const file = await bundleRoles(baseline, 'gateway-roles-baseline');
+    targets.push({ name: 'gw-baseline', ...(await startRoleFrom(file, 'gateway', String(upstreamPort), TOKEN)) });
+  }
   const nginx = await startNginx(upstreamPort);
   if (nginx !== null) targets.push({ name: 'nginx', ...nginx });
   else console.log('nginx: not installed, skipped (apt-get install -y nginx to compare)');
@@ -286,16 +301,19 @@ async function main(): Promise<void> {
 
   console.log('\ngateway against the targets (≥ 0.5× nginx throughput, ≥ 2× http-proxy-3, p99 ≤ 2× nginx):');
   for (const [label, row] of results) {
-    const g = row.get('gateway') as Result;
-    const n = row.get('nginx');
-    const hp = row.get('http-proxy-3') as Result;
-    const parts = [`${label.padEnd(22)}`, `${fmt(g.rps / hp.rps, 2)}× http-proxy-3 ${g.rps / hp.rps >= 2 ? 'ok' : 'MISS'}`];
-    if (n) {
-      parts.push(`${fmt(g.rps / n.rps, 2)}× nginx ${g.rps / n.rps >= 0.5 ? 'ok' : 'MISS'}`);
-      const ratio = Math.max(g.p99, 1) / Math.max(n.p99, 1);
-      parts.push(`p99 ${fmt(ratio, 2)}× nginx ${ratio <= 2 ? 'ok' : 'MISS'}`);
+    for (const gw of ['gateway', 'gw-baseline']) {
+      const g = row.get(gw);
+      if (!g) continue;
+      const n = row.get('nginx');
+      const hp = row.get('http-proxy-3') as Result;
+      const parts = [`${label.padEnd(22)}`, gw.padEnd(11), `${fmt(g.rps / hp.rps, 2)}× http-proxy-3 ${g.rps / hp.rps >= 2 ? 'ok' : 'MISS'}`];
+      if (n) {
+        parts.push(`${fmt(g.rps / n.rps, 2)}× nginx ${g.rps / n.rps >= 0.5 ? 'ok' : 'MISS'}`);
+        const ratio = Math.max(g.p99, 1) / Math.max(n.p99, 1);
+        parts.push(`p99 ${fmt(ratio, 2)}× nginx ${ratio <= 2 ? 'ok' : 'MISS'}`);
+      }
+      console.log(`  ${parts.join('   ')}`);
     }
-    console.log(`  ${parts.join('   ')}`);
   }
   console.log('\nproxy CPU per request (lower is better; the gateway includes auth, limits and the audit journal):');
   for (const [label, row] of results) {

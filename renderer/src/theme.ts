@@ -23,6 +23,8 @@ export const theme = createTheme({
   primaryColor: 'indigo',
   primaryShade: 8,
   autoContrast: true,
+  // Users who ask the OS for less motion get no transitions.
+  respectReducedMotion: true,
   luminanceThreshold: 0.17,
   focusRing: 'auto',
   fontFamilyMonospace: 'ui-monospace, SFMono-Regular, Menlo, Consolas, "DejaVu Sans Mono", monospace',

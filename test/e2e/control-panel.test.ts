@@ -4,7 +4,9 @@
  * Jupyter Notebook from its profile, real gateway): each flow a user depends on, with a
  * screenshot of every view in light and dark and an axe-core check of each.
  */
+import { appendFileSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../helpers/browser.js';
@@ -209,6 +211,22 @@ describe('control panel', { timeout: 120_000 }, () => {
     await page.reload();
     await expect.poll(() => leave.isChecked()).toBe(true);
     await expect.poll(() => retention.inputValue()).toBe('30');
+  });
+
+  it("shows a server's own audit log beside the journal, labelled by its source", async () => {
+    const file = join(tempDir(), 'audit.jsonl');
+    writeFileSync(file, '');
+    await page.getByRole('combobox', { name: 'Server' }).click();
+    await page.getByRole('option', { name: SERVER }).click();
+    await page.getByRole('textbox', { name: 'Its audit file (JSON Lines)' }).fill(file);
+    await page.getByRole('button', { name: 'Follow' }).click();
+    await page.getByText(`Following ${file} as ${SERVER}'s audit log`).waitFor();
+    await nav('Audit').click();
+    await page.getByText('Live · newest first').waitFor();
+    appendFileSync(file, `${JSON.stringify({ ts: new Date().toISOString(), actor: 'alice', action: 'train.start', outcome: 'ok', params: { run: 7 } })}\n`);
+    const own = page.getByTestId('audit-row').filter({ hasText: 'train.start' });
+    await expect.poll(() => own.count(), { timeout: 15_000 }).toBe(1);
+    expect(await own.textContent()).toContain(`${SERVER}'s own log`);
     expect(await overflowAtZoom(page, 'settings-200pct')).toBe(0);
   });
 

@@ -11,6 +11,8 @@ export async function openPanel(browser: Browser, url: string): Promise<{ page: 
   const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(url).origin });
   const page = await context.newPage();
+  // No transitions: a toast fading in or out is not a contrast failure, nor a screenshot's.
+  await page.emulateMedia({ reducedMotion: 'reduce' });
   const errors: string[] = [];
   page.on('console', (m) => {
     if (m.type() === 'error') errors.push(m.text());
@@ -36,6 +38,7 @@ export async function captureView(page: Page, name: string): Promise<void> {
   for (const colorScheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme });
     await page.waitForFunction((s) => document.documentElement.getAttribute('data-mantine-color-scheme') === s, colorScheme);
+    await page.waitForFunction(() => document.getAnimations().every((a) => !(a instanceof CSSTransition) || a.playState !== 'running'));
     await page.screenshot({ path: screenshotPath(`${name}-${colorScheme}`), fullPage: true });
     expect(await axeProblems(page), `${name} in ${colorScheme}`).toEqual([]);
   }

@@ -48,5 +48,26 @@ describe.skipIf(!hasTestKeyring)(`the audit head in the OS keychain (${hasTestKe
     expect(again.panel.info().warnings.join('\n')).toContain('does not match the head kept in the keychain');
     expect(JSON.parse((await secretToolLookup(`${homeId}/.audit/head`)) ?? 'null')).toEqual(stored);
     expect((await runCli(['--home', home, 'audit', 'verify'])).code).toBe(1);
+
+    // The user looks, then accepts the journal as it is: recorded, and verify passes again.
+    const accepting = await startKeyringEngine(home);
+    await expect(accepting.call('audit.acceptHead', { confirm: true })).resolves.toMatchObject({ ok: true, problem: null });
+    const [accepted] = (await accepting.call('audit.query', { action: 'audit.head-accept', limit: 1 })).records;
+    expect(accepted).toMatchObject({ kind: 'control', actor: { kind: 'cli' }, outcome: 'ok', params: { storedSeq: stored.seq } });
+    await expect(accepting.call('audit.acceptHead', { confirm: true })).rejects.toThrow(/nothing to accept/);
+    await accepting.close();
+    expect((await runCli(['--home', home, 'audit', 'verify'])).code).toBe(0);
   }, 90_000);
+
+  it('accepts only a head mismatch: a line changed inside the chain stays evidence', async () => {
+    const home = tempDir('pc-audit-key-');
+    const engine = await startKeyringEngine(home);
+    for (const name of ['one', 'two']) await engine.call('servers.add', { name, command: process.execPath });
+    const file = (listJournalFiles(join(home, 'audit'))[0] as { path: string }).path;
+    await engine.call('audit.verify', {});
+    writeFileSync(file, readFileSync(file, 'utf8').replace('"one"', '"uno"'));
+    await expect(engine.call('audit.acceptHead', { confirm: true })).rejects.toThrow(/cannot be accepted/);
+    await expect(engine.call('audit.acceptHead', {} as never)).rejects.toThrow(/confirm must be true/);
+    await engine.close();
+  }, 60_000);
 });

@@ -6,6 +6,7 @@ import type { AuditVerifyReport } from '../../core/contract/audit.js';
 import { homeIdFile, loadHomeId } from '../../core/secrets/home-id.js';
 import { openKeytarKeychain } from '../../platform/keytar-keychain.js';
 import type { CliContext } from '../context.js';
+import { UsageError } from '../context.js';
 import { parse } from '../parse.js';
 
 /**
@@ -25,6 +26,18 @@ export async function auditVerify(argv: string[], ctx: CliContext): Promise<numb
   const report = await verifyJournal(dir, head);
   if (values.json) ctx.out(JSON.stringify(report, null, 2));
   else describe(report, ctx);
+  return report.ok ? 0 : 1;
+}
+
+/**
+ * `audit accept-head --yes`: through the running Portcullis, which records who accepted the
+ * journal and from then on keeps its current head. Only a head mismatch can be accepted.
+ */
+export async function auditAcceptHead(argv: string[], ctx: CliContext): Promise<number> {
+  const { values } = parse(argv, { yes: { type: 'boolean' } }, { min: 0, max: 0, names: '' });
+  if (!values.yes) throw new UsageError('accept-head replaces the head kept in the keychain with the journal\'s current one; add --yes to confirm');
+  const report = await ctx.client.call('audit.acceptHead', { confirm: true });
+  describe(report, ctx);
   return report.ok ? 0 : 1;
 }
 

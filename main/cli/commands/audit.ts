@@ -10,7 +10,7 @@ import { headerRow, recordRow, streamLine } from './audit-print.js';
 import { readPage } from './audit-read.js';
 import { auditServerLog, auditSource, auditSources } from './audit-sources.js';
 import { auditSettings } from './audit-settings.js';
-import { auditVerify } from './audit-verify.js';
+import { auditAcceptHead, auditVerify } from './audit-verify.js';
 
 export function auditUsage(): string {
   return [
@@ -20,6 +20,7 @@ export function auditUsage(): string {
     '      records newest first (with --follow: the last N, then each new one as it is written)',
     '  audit export --format csv|jsonl [filters]     every matching record, oldest first, on stdout',
     '  audit verify [--json] [--no-keychain]          check the chain and the keychain head; exit 0 intact, 1 not',
+    '  audit accept-head --yes                        after a head mismatch, record that you accept the journal as it is',
     "  audit sources [--json]                         the servers' own audit files being followed",
     '  audit source SERVER PATH|--none                follow a JSON Lines file as SERVER\'s own audit log',
     "  audit server [SERVER] [--follow] [--json]      the servers' own audit lines",
@@ -33,7 +34,7 @@ export function auditUsage(): string {
 
 export const audit: Command = {
   name: 'audit',
-  usage: 'audit [export|verify|sources|source|server|settings] ... (`portcullis audit help`)',
+  usage: 'audit [export|verify|accept-head|sources|source|server|settings] ... (`portcullis audit help`)',
   summary: 'the audit journal: query, follow, export, verify; the servers\' own audit logs',
   async run(argv, ctx) {
     const [sub, ...rest] = argv;
@@ -43,6 +44,8 @@ export const audit: Command = {
         return 0;
       case 'verify':
         return auditVerify(rest, ctx);
+      case 'accept-head':
+        return auditAcceptHead(rest, ctx);
       case 'export':
         return auditExport(rest, ctx);
       case 'sources':

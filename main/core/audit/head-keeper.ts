@@ -51,6 +51,18 @@ export class HeadKeeper {
     }
   }
 
+  /**
+   * The user's deliberate acceptance of the journal as it now is (after a mismatch was
+   * reported and recorded): the keychain takes the current head and keeping resumes.
+   */
+  async reanchor(head: Head): Promise<void> {
+    await this.checked;
+    if (!this.keychain) throw new Error('no keychain to keep the head in');
+    await writeHead(this.keychain, this.homeId, head);
+    this.stored = head;
+    this.frozen = false;
+  }
+
   private async compare(end: Head): Promise<Head | null> {
     if (!this.keychain) return null;
     let stored: Head | null;

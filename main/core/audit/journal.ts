@@ -168,6 +168,20 @@ export class AuditJournal implements AuditPort {
     return { seq: this.seq, hash: this.hash };
   }
 
+  /**
+   * Accepts the journal as it is after a head mismatch: a durable record says who accepted
+   * it and what the keychain held, then the keychain takes the new head. The old evidence
+   * stays in the journal's own history.
+   */
+  async acceptHead(entry: AuditEntry): Promise<Head> {
+    await this.ready;
+    await this.heads.whenChecked();
+    await this.record(entry);
+    const head = this.head();
+    await this.heads.reanchor(head);
+    return head;
+  }
+
   /** New size and retention limits, in force from the next write; a shorter retention prunes now. */
   configure(limits: { maxFileBytes?: number; retentionDays?: number }): void {
     if (limits.maxFileBytes !== undefined) this.maxFileBytes = limits.maxFileBytes;

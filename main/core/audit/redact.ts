@@ -19,7 +19,7 @@ const allowed: Record<string, readonly string[]> = {
   settings: ['key', 'keys'],
   supervisor: ['key', 'keys'],
   'gateway.request': ['method', 'path', 'status', 'bytesIn', 'bytesOut', 'durationMs', 'mode'],
-  audit: ['file', 'line', 'bytes', 'files', 'retentionDays', 'seq'],
+  audit: ['file', 'line', 'bytes', 'files', 'retentionDays', 'seq', 'storedSeq'],
 };
 
 const allowedFor = (action: string): readonly string[] => allowed[action] ?? allowed[action.split('.')[0] as string] ?? [];

@@ -114,6 +114,13 @@ export const auditMethods = {
     'Journal records matching the filters, newest first, one page at a time.',
   ),
   'audit.verify': method(z.object({}), returns<AuditVerifyReport>(), 'Check every journal file, the chain across files and the keychain head.'),
+  'audit.acceptHead': method(
+    z.object({
+      confirm: z.literal(true, { error: 'confirm must be true: accepting the journal as it now is replaces the head kept in the keychain' }),
+    }),
+    returns<AuditVerifyReport>(),
+    'After verify reported a head mismatch: record who accepted the journal as it is, and keep its current head from now on.',
+  ),
   'audit.sources': method(z.object({}), returns<AuditSourceView[]>(), "The servers' own audit files being tailed."),
   'audit.setSource': method(
     z.object({

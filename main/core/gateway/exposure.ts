@@ -263,7 +263,7 @@ export class Exposure {
 
   private access(entry: AccessEntry): void {
     this.deps.audit.access(entry);
-    this.feed.push({ ...entry, at: new Date().toISOString() });
+    this.feed.push(entry);
   }
 
   private async expire(serverId: string): Promise<void> {

@@ -2,10 +2,11 @@ import type { Handlers } from '../api.js';
 import type { AuditModule } from '../audit/module.js';
 import { queryJournal } from '../audit/query.js';
 import type { Settings } from '../settings/store.js';
+import { PortcullisError } from '../errors.js';
 
 type AuditHandlers = Pick<
   Handlers,
-  'audit.query' | 'audit.verify' | 'audit.sources' | 'audit.setSource' | 'audit.serverLog' | 'audit.settings' | 'audit.updateSettings'
+  'audit.query' | 'audit.verify' | 'audit.acceptHead' | 'audit.sources' | 'audit.setSource' | 'audit.serverLog' | 'audit.settings' | 'audit.updateSettings'
 >;
 
 export function auditHandlers(deps: { audit: AuditModule; settings: Settings }): AuditHandlers {
@@ -22,6 +23,28 @@ export function auditHandlers(deps: { audit: AuditModule; settings: Settings }):
       return queryJournal(audit.journal.dir, args);
     },
     'audit.verify': () => audit.verify(),
+    'audit.acceptHead': async (_args, ctx) => {
+      const before = await audit.verify();
+      // Only a head mismatch can be accepted: a broken chain inside the files stays evidence.
+      if (before.problem?.kind !== 'head') {
+        throw new PortcullisError(
+          'conflict',
+          before.problem
+            ? `the journal has a ${before.problem.kind} problem at ${before.problem.file} line ${before.problem.line}, not only a head mismatch; it cannot be accepted. Keep the files as evidence, or move the audit folder aside to start a new journal.`
+            : 'the journal matches its head; there is nothing to accept.',
+        );
+      }
+      const stored = before.head.checked ? before.head.seq : null;
+      await audit.journal.acceptHead({
+        kind: 'control',
+        actor: ctx.actor,
+        action: 'audit.head-accept',
+        outcome: 'ok',
+        reason: before.problem.message,
+        params: { storedSeq: stored },
+      });
+      return audit.verify();
+    },
     'audit.sources': async () => audit.syncSources(),
     'audit.setSource': async ({ server, path }, ctx) => {
       const from = settings.get().audit.sources[server] ?? null;

@@ -1,6 +1,6 @@
 import { useCallback, useSyncExternalStore } from 'react';
 
-export type DetailTab = 'logs' | 'exposure' | 'health' | 'process' | 'settings';
+export type DetailTab = 'logs' | 'exposure' | 'health' | 'process';
 
 export type Route =
   | { view: 'overview' }
@@ -9,7 +9,7 @@ export type Route =
   | { view: 'audit' }
   | { view: 'settings' };
 
-const tabs: readonly DetailTab[] = ['logs', 'exposure', 'health', 'process', 'settings'];
+const tabs: readonly DetailTab[] = ['logs', 'exposure', 'health', 'process'];
 
 /** Routes live in the fragment (`#/servers/NAME/logs`) so Back, reload and links work in both faces. */
 export function parseRoute(hash: string): Route {

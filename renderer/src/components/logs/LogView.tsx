@@ -1,4 +1,4 @@
-import { Alert, Button, Group, Paper, SegmentedControl, Switch, Text, TextInput } from '@mantine/core';
+import { Alert, Paper, Text } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
 import { useVirtualizer } from '@tanstack/react-virtual';
@@ -8,9 +8,9 @@ import { useServerLogs } from '../../state/use-server-logs';
 import { copyText, downloadText } from '../../util/clipboard';
 import { errorMessage } from '../../util/format';
 import { LogRow, searchPattern } from './LogRow';
+import { LogToolbar, type StreamFilter } from './LogToolbar';
 
 const ROW = 20;
-type StreamFilter = 'all' | 'stdout' | 'stderr';
 
 /**
  * A server's log: virtualized (only visible rows exist in the DOM), following the end until
@@ -113,60 +113,21 @@ export function LogView({ name }: { name: string }) {
 
   return (
     <Paper withBorder radius="md" p="sm">
-      <Group gap="sm" mb="sm" wrap="wrap" justify="space-between">
-        <Group gap="sm" wrap="wrap">
-          <Button
-            size="xs"
-            variant={follow ? 'filled' : 'default'}
-            onClick={() => setFollow((f) => !f)}
-            aria-pressed={follow}
-            data-testid="log-follow"
-          >
-            {follow ? 'Following' : 'Paused — follow'}
-          </Button>
-          <SegmentedControl
-            size="xs"
-            value={stream}
-            onChange={(v) => setStream(v as StreamFilter)}
-            data={[
-              { value: 'all', label: 'All' },
-              { value: 'stdout', label: 'stdout' },
-              { value: 'stderr', label: 'stderr' },
-            ]}
-            aria-label="Show streams"
-          />
-        </Group>
-        <Group gap="xs" wrap="wrap">
-          <TextInput
-            size="xs"
-            placeholder="Search the log"
-            aria-label="Search the log"
-            value={queryInput}
-            onChange={(e) => setQueryInput(e.currentTarget.value)}
-            onKeyDown={(e) => {
-              if (e.key === 'Enter') jump(e.shiftKey ? -1 : 1);
-            }}
-            data-search-target
-            w={200}
-          />
-          <Text size="xs" className="tabular" w={90} aria-live="polite" data-testid="log-matches">
-            {pattern ? `${current >= 0 ? current + 1 : 0} / ${matches.length.toLocaleString()}` : ''}
-          </Text>
-          <Button size="xs" variant="default" onClick={() => jump(-1)} disabled={!matches.length} aria-label="Previous match">
-            ↑
-          </Button>
-          <Button size="xs" variant="default" onClick={() => jump(1)} disabled={!matches.length} aria-label="Next match">
-            ↓
-          </Button>
-          <Switch size="xs" label="Matches only" checked={matchesOnly} onChange={(e) => setMatchesOnly(e.currentTarget.checked)} />
-          <Button size="xs" variant="default" onClick={() => void copy()}>
-            Copy
-          </Button>
-          <Button size="xs" variant="default" onClick={() => downloadText(`${name}.log`, text())}>
-            Download
-          </Button>
-        </Group>
-      </Group>
+      <LogToolbar
+        follow={follow}
+        onFollow={() => setFollow((f) => !f)}
+        stream={stream}
+        onStream={setStream}
+        query={queryInput}
+        onQuery={setQueryInput}
+        onJump={jump}
+        matchText={pattern ? `${current >= 0 ? current + 1 : 0} / ${matches.length.toLocaleString()}` : ''}
+        hasMatches={matches.length > 0}
+        matchesOnly={matchesOnly}
+        onMatchesOnly={setMatchesOnly}
+        onCopy={() => void copy()}
+        onDownload={() => downloadText(`${name}.log`, text())}
+      />
       {error && (
         <Alert color="red" mb="sm" title="Could not load the log">
           {error}
