@@ -11,7 +11,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
-
 import { bundleRoles } from './gateway-bundle.js';
 
 const env = process.env;
