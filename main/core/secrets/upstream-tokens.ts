@@ -1,6 +1,5 @@
 import type { Actor } from '../api.js';
 import type { UpstreamTokenView } from '../contract/tokens.js';
-import { PortcullisError } from '../errors.js';
 import type { AuditPort, Keychain, UpstreamAuth } from '../ports.js';
 import { upstreamAccount } from './accounts.js';
 import type { ServerRef } from './client-tokens.js';
