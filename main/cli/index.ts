@@ -3,6 +3,7 @@ import { PortcullisError } from '../core/errors.js';
 import { resolveHome } from '../core/home.js';
 import { version } from '../core/version.js';
 import { add } from './commands/add.js';
+import { edit } from './commands/edit.js';
 import { audit } from './commands/audit.js';
 import { logs } from './commands/logs.js';
 import { ls } from './commands/ls.js';
@@ -20,7 +21,7 @@ import { lockdown } from './commands/lockdown.js';
 import { interfaces } from './commands/interfaces.js';
 import { createContext, exitCodes, UsageError, type Command } from './context.js';
 
-const commands: Command[] = [serve, add, ls, rm, start, stop, restart, reset, status, logs, profiles, token, audit, expose, lockdown, interfaces];
+const commands: Command[] = [serve, add, edit, ls, rm, start, stop, restart, reset, status, logs, profiles, token, audit, expose, lockdown, interfaces];
 
 function usage(): string {
   const width = Math.max(...commands.map((c) => c.usage.length));

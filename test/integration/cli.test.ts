@@ -66,6 +66,17 @@ describe('the portcullis CLI against a running serve', async () => {
     expect(readFileSync(join(home, 'config.json'), 'utf8')).toBe(before);
   });
 
+  it('edits a definition: the restart policy at once, a bad value refused by name', async () => {
+    const edited = await cli('edit', 'web', '--restart', 'always', '--restart-sec', '0.5', '--stop-timeout', '3');
+    expect(edited).toMatchObject({ code: 0, stdout: 'changed web: restart, stopTimeoutMs\n' });
+    const [def] = JSON.parse((await cli('ls', '--json')).stdout) as Array<{ restart: { policy: string; delayMs: number }; stopTimeoutMs: number }>;
+    expect(def).toMatchObject({ restart: { policy: 'always', delayMs: 500 }, stopTimeoutMs: 3000 });
+    const bad = await cli('edit', 'web', '--restart', 'sometimes');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--restart takes no, on-failure or always/);
+    expect((await cli('edit', 'web')).stderr).toMatch(/nothing to change/);
+  });
+
   it('answers usage errors with exit 2 and the usage', async () => {
     const result = await cli('start');
     expect(result.code).toBe(2);

@@ -1,43 +1,22 @@
 import type { ArgsOf } from '../../core/api.js';
 import type { Command } from '../context.js';
 import { UsageError } from '../context.js';
+import { definitionOptions, definitionUsage, envFrom, restartFrom, secondsOption } from '../definition-options.js';
 import { intOption, parse, splitAtDoubleDash } from '../parse.js';
-
-const policies = ['no', 'on-failure', 'always'] as const;
-
-/** Seconds as people write them (`1`, `0.5`), in whole milliseconds. */
-function secondsOption(value: string | undefined, name: string): number | undefined {
-  if (value === undefined) return undefined;
-  if (!/^\d+(\.\d+)?$/.test(value)) throw new UsageError(`--${name} takes seconds, such as 1 or 0.5, not "${value}"`);
-  return Math.round(Number(value) * 1000);
-}
 
 export const add: Command = {
   name: 'add',
-  usage:
-    'add NAME [--profile ID] [--port N] [--auto-port] [--health PATH] [--cwd DIR] [--env K=V]... [--job] ' +
-    '[--restart no|on-failure|always] [--restart-sec S] [--restart-max-sec S] [--start-limit N] [--start-limit-sec S] ' +
-    '[--stop-timeout S] [--command EXE] -- COMMAND [ARGS...]',
+  usage: `add NAME [--profile ID] [--job] [--command EXE] ${definitionUsage} -- COMMAND [ARGS...]`,
   summary: 'define a server or job, from a profile or a command (nothing is started)',
   async run(argv, ctx) {
     const [own, rest] = splitAtDoubleDash(argv);
     const { values, positionals } = parse(
       own,
       {
+        ...definitionOptions,
         profile: { type: 'string' },
         command: { type: 'string' },
-        port: { type: 'string' },
-        'auto-port': { type: 'boolean' },
-        health: { type: 'string' },
-        cwd: { type: 'string' },
-        env: { type: 'string', multiple: true },
         job: { type: 'boolean' },
-        restart: { type: 'string' },
-        'restart-sec': { type: 'string' },
-        'restart-max-sec': { type: 'string' },
-        'start-limit': { type: 'string' },
-        'start-limit-sec': { type: 'string' },
-        'stop-timeout': { type: 'string' },
       },
       { min: 1, max: 1, names: 'NAME' },
     );
@@ -53,36 +32,18 @@ export const add: Command = {
       [command, ...args] = tail;
       if (values.command !== undefined) throw new UsageError('--command goes with --profile; without one, put the command after --');
     }
-    const env: Record<string, string> = {};
-    for (const pair of values.env ?? []) {
-      const eq = pair.indexOf('=');
-      if (eq <= 0) throw new UsageError(`--env takes NAME=VALUE, not "${pair}"`);
-      env[pair.slice(0, eq)] = pair.slice(eq + 1);
-    }
-    const policy = values.restart;
-    if (policy !== undefined && !(policies as readonly string[]).includes(policy)) {
-      throw new UsageError(`--restart takes no, on-failure or always, not "${policy}"`);
-    }
-    const restart = {
-      policy: policy as (typeof policies)[number] | undefined,
-      delayMs: secondsOption(values['restart-sec'], 'restart-sec'),
-      maxDelayMs: secondsOption(values['restart-max-sec'], 'restart-max-sec'),
-      burst: intOption(values['start-limit'], 'start-limit'),
-      intervalMs: secondsOption(values['start-limit-sec'], 'start-limit-sec'),
-    };
-    const anyRestart = Object.values(restart).some((v) => v !== undefined);
     const input: ArgsOf<'servers.add'> = {
       name: positionals[0] ?? '',
       command,
       profile: values.profile,
       args,
       cwd: values.cwd,
-      env,
+      env: envFrom(values) ?? {},
       port: intOption(values.port, 'port'),
       autoPort: values['auto-port'] || undefined,
       health: values.health !== undefined ? { path: values.health } : undefined,
       kind: values.job ? 'job' : undefined,
-      restart: anyRestart ? restart : undefined,
+      restart: restartFrom(values),
       stopTimeoutMs: secondsOption(values['stop-timeout'], 'stop-timeout'),
     };
     const view = await ctx.client.call('servers.add', input);

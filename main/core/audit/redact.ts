@@ -12,7 +12,7 @@ const common = ['name', 'label', 'mode', 'address', 'port', 'pid', 'count'] as c
  * once someone decides here that it is not a secret.
  */
 const allowed: Record<string, readonly string[]> = {
-  server: ['pid', 'pgid', 'code', 'signal', 'attempt', 'delayMs', 'listening', 'lastExit', 'restarts', 'command', 'profile', 'kind'],
+  server: ['pid', 'pgid', 'code', 'signal', 'attempt', 'delayMs', 'listening', 'lastExit', 'restarts', 'command', 'profile', 'kind', 'keys'],
   exposure: ['mode', 'bind', 'port', 'expiresAt', 'durationMs', 'tokenCreated', 'closed'],
   token: ['id', 'tokenId', 'label', 'fingerprint', 'expires', 'expiresAt', 'shown', 'replaced', 'replacedFingerprint', 'graceUntil', 'what'],
   'upstream-token': ['id', 'env', 'fingerprint'],

@@ -115,6 +115,36 @@ export type ServerDefinition = z.output<typeof serverDefinition>;
  * What `servers.add` takes: a full definition, or a profile id whose command, loopback
  * arguments, port and health path fill in what is left out (`args` are then appended).
  */
+/** Every field optional and without its default, so an edit names only what it changes. */
+function editable<T extends z.ZodRawShape>(schema: z.ZodObject<T>) {
+  const shape = Object.fromEntries(
+    Object.entries(schema.shape).map(([key, field]) => [key, z.optional(field instanceof z.ZodDefault ? (field.unwrap() as z.ZodType) : field)]),
+  ) as { [K in keyof T]: z.ZodOptional<T[K] extends z.ZodDefault<infer Inner> ? Inner : T[K]> };
+  return z.object(shape).strict();
+}
+
+/**
+ * What `servers.update` may change: a field given replaces the stored one (`restart` and
+ * `health` are merged into the stored ones field by field), `null` clears an optional one. Unknown keys are refused (a typo must not pass silently). The merged
+ * definition is validated whole.
+ */
+export const serverChanges = z
+  .object({
+    command: serverFields.shape.command.optional(),
+    args: z.array(noNul).optional(),
+    cwd: z.string().min(1, 'cwd must not be empty').nullable().optional(),
+    env: z.record(envName, noNul).optional(),
+    port: portNumber.nullable().optional(),
+    autoPort: z.boolean().nullable().optional(),
+    // Partial: merged into the stored check; a new check needs at least its path (validated whole).
+    health: editable(healthCheck).nullable().optional(),
+    stopTimeoutMs: z.number().int().min(100, 'stopTimeoutMs must be at least 100').max(600_000).optional(),
+    kind: z.enum(serverKinds, { error: 'kind must be "server" or "job"' }).nullable().optional(),
+    restart: editable(restartSettings).nullable().optional(),
+  })
+  .strict();
+export type ServerChanges = z.input<typeof serverChanges>;
+
 export const serverAddInput = serverFields
   .extend({
     command: z.string().trim().min(1, 'command must not be empty: give the executable to run').optional(),
@@ -228,6 +258,11 @@ export const serverMethods = {
   'servers.get': method(byName, returns<ServerView>(), 'One server by name.'),
   'servers.add': method(serverAddInput, returns<ServerView>(), 'Define a new server, from a profile or a command; nothing is started.'),
   'servers.remove': method(byName, returns<{ name: string }>(), 'Stop a server if it runs, then forget it.'),
+  'servers.update': method(
+    byName.extend({ changes: serverChanges }),
+    returns<ServerView>(),
+    'Change a definition. While it runs only the restart policy and stop timeout may change; the rest needs it stopped.',
+  ),
   'servers.start': method(byName, returns<ServerView>(), 'Start a server; resolves once its process is spawned.'),
   'servers.stop': method(byName, returns<ServerView>(), 'Stop a server; resolves once its process group is gone.'),
   'servers.logs': method(

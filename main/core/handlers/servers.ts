@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { CallContext, Handlers, ParsedArgsOf } from '../api.js';
-import { serverDefinitionInput, type ServerDefinition } from '../contract/servers.js';
+import { serverDefinition, serverDefinitionInput, type ServerDefinition } from '../contract/servers.js';
 import type { EventBus } from '../events.js';
 import { PortcullisError, fromZod } from '../errors.js';
 import { fromProfile, profiles, requireProfile } from '../profiles/index.js';
@@ -15,6 +15,7 @@ type ServerHandlers = Pick<
   | 'servers.get'
   | 'servers.add'
   | 'servers.remove'
+  | 'servers.update'
   | 'servers.start'
   | 'servers.stop'
   | 'servers.logs'
@@ -93,6 +94,32 @@ export function serverHandlers(deps: {
       await audit.record({ kind: 'control', actor: ctx.actor, action: 'server.remove', server: name, outcome: 'ok' });
       bus.emit('server.removed', { id, name });
       return { name };
+    },
+    'servers.update': async ({ name, changes }, ctx) => {
+      const runtime = supervisor.byName(name);
+      const current = runtime.view().definition;
+      const merged: Record<string, unknown> = { ...current };
+      const from: Record<string, unknown> = {};
+      for (const [key, value] of Object.entries(changes)) {
+        if (value === undefined) continue;
+        from[key] = (current as Record<string, unknown>)[key] ?? null;
+        const was = (current as Record<string, unknown>)[key];
+        if (value === null) delete merged[key];
+        // Policy and health check are edited a field at a time: the rest of them stays as it was.
+        else if ((key === 'restart' || key === 'health') && was && typeof was === 'object') merged[key] = { ...was, ...(value as object) };
+        else merged[key] = value;
+      }
+      // Validate whole, check it may apply now, persist, then apply: never half-applied.
+      const parsed = serverDefinition.safeParse(merged);
+      if (!parsed.success) throw fromZod(parsed.error);
+      const definition = parsed.data;
+      runtime.checkRedefine(definition);
+      settings.update((draft) => {
+        draft.servers = draft.servers.map((s) => (s.id === definition.id ? definition : s));
+      });
+      runtime.redefine(definition);
+      await audit.record({ kind: 'control', actor: ctx.actor, action: 'server.update', server: name, outcome: 'ok', params: { keys: Object.keys(from) }, from, to: changes });
+      return runtime.view();
     },
     'servers.start': ({ name }, ctx) => act(name, 'server.start', ctx, (r) => r.start()),
     'servers.stop': ({ name }, ctx) => act(name, 'server.stop', ctx, (r) => r.stop()),

@@ -19,6 +19,14 @@ export class RestartTracker {
     private readonly random: () => number = Math.random,
   ) {}
 
+  /** The same history (starts, backoff attempt) under a new policy: an edit is no reset. */
+  withSettings(settings: RestartSettings & { policy: RestartPolicy }): RestartTracker {
+    const next = new RestartTracker(settings, this.random);
+    next.starts = [...this.starts];
+    next.attempt = this.attempt;
+    return next;
+  }
+
   /** Every start counts towards the start limit, the user's included. */
   noteStart(now = Date.now()): void {
     this.starts.push(now);

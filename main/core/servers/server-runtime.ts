@@ -187,12 +187,29 @@ export class ServerRuntime {
     await this.exitDone;
   }
 
-  /** Replace the definition of a server that is not running. */
+  /**
+   * Replaces the definition. While the process runs only what applies to the running process
+   * may change (restart policy, stop timeout): the rest would silently wait for a restart.
+   */
   redefine(definition: ServerDefinition): void {
-    if (this.active) throw new PortcullisError('conflict', `${this.name} is ${this.state}; stop it before changing it.`);
+    this.checkRedefine(definition);
     this.definition = definition;
-    this.tracker = new RestartTracker(restartOf(definition));
+    this.tracker = this.tracker.withSettings(restartOf(definition));
     this.emit();
+  }
+
+  /** Throws what `redefine` would refuse, so a caller can check before persisting. */
+  checkRedefine(definition: ServerDefinition): void {
+    if (this.active) {
+      const changed = launchFieldsChanged(this.definition, definition);
+      if (changed.length > 0) {
+        throw new PortcullisError(
+          'conflict',
+          `${this.name} is ${this.state}; stop it before changing ${changed.join(', ')} (the restart policy and stop timeout can change while it runs).`,
+          changed[0],
+        );
+      }
+    }
   }
 
   /** Watches a process an earlier Portcullis started and left running. */
@@ -450,4 +467,11 @@ export class ServerRuntime {
   private emit(): void {
     this.deps.onChange(this.view());
   }
+}
+
+/** Fields that shape how the process is launched or watched: they change only while stopped. */
+const LAUNCH_FIELDS = ['command', 'args', 'cwd', 'env', 'port', 'autoPort', 'health', 'kind', 'profile'] as const;
+
+function launchFieldsChanged(a: ServerDefinition, b: ServerDefinition): string[] {
+  return LAUNCH_FIELDS.filter((f) => JSON.stringify(a[f] ?? null) !== JSON.stringify(b[f] ?? null));
 }
