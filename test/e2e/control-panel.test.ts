@@ -72,6 +72,23 @@ describe('control panel', { timeout: 120_000 }, () => {
     await captureView(page, 'server-process');
   });
 
+  it('edits the restart policy while the server runs', async () => {
+    const policy = page.getByRole('combobox', { name: 'When it exits' });
+    expect(await policy.inputValue()).toBe('Restart when it fails');
+    await policy.click();
+    await page.getByRole('option', { name: 'Always restart' }).click();
+    await page.getByRole('textbox', { name: 'First delay (s)' }).fill('0.5');
+    await page.getByRole('button', { name: 'Save restart policy' }).click();
+    await page.getByText('Restart policy saved').waitFor();
+    // What the engine stored, as every face shows it: still running, policy changed.
+    await expect.poll(() => page.getByRole('table', { name: `Process facts of ${SERVER}` }).textContent()).toContain('always: after 500 ms');
+    expect(await page.getByTestId('state').first().textContent()).toBe('running');
+    await page.reload();
+    await page.getByRole('tab', { name: 'Process' }).click();
+    await expect.poll(() => page.getByRole('combobox', { name: 'When it exits' }).inputValue()).toBe('Always restart');
+    await captureView(page, 'server-restart-policy');
+  });
+
   it('shows the overview without layout shifts while health and uptime tick, readable at 200% zoom', async () => {
     await nav('Servers').click();
     await row().waitFor();

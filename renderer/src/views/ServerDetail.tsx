@@ -7,6 +7,7 @@ import { HealthHistory } from '../components/HealthHistory';
 import { ExposurePanel } from '../components/exposure/ExposurePanel';
 import { LogView } from '../components/logs/LogView';
 import { ProcessFacts } from '../components/ProcessFacts';
+import { RestartPolicyForm } from '../components/RestartPolicyForm';
 import { ServerActions } from '../components/ServerActions';
 import { HealthBadge, StateBadge } from '../components/StateBadge';
 import { hrefOf, type DetailTab, type Route } from '../state/route';
@@ -67,7 +68,10 @@ export function ServerDetail({ name, tab, navigate }: { name: string; tab: Detai
           <HealthHistory view={view} />
         </Tabs.Panel>
         <Tabs.Panel value="process" pt="md">
-          <ProcessFacts view={view} />
+          <Stack gap="md">
+            <RestartPolicyForm view={view} />
+            <ProcessFacts view={view} />
+          </Stack>
         </Tabs.Panel>
       </Tabs>
     </Stack>
