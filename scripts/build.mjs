@@ -1,11 +1,14 @@
 // Builds the three runtimes: main (CLI and Electron shell, ESM), preload (one sandbox-safe
 // CommonJS file) and the renderer (Vite).
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { build as esbuild } from 'esbuild';
 import { build as vite } from 'vite';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 const define = { __PORTCULLIS_VERSION__: JSON.stringify(pkg.version) };
+
+// Stale chunks from an earlier build would otherwise be packed into the app.
+rmSync('out', { recursive: true, force: true });
 
 const common = { bundle: true, platform: 'node', target: 'node20', define, logLevel: 'warning', legalComments: 'none' };
 
