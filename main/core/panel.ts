@@ -197,7 +197,7 @@ export function createPanel(options: PanelOptions): Panel {
     ...serverHandlers({ settings, supervisor, bus, audit }),
     ...auditHandlers({ audit: auditModule, settings }),
     'system.info': async () => info(),
-    ...desktopHandlers({ settings, bus }),
+    ...desktopHandlers({ settings, bus, audit }),
     ...tokenHandlers({
       secrets,
       servers: () => supervisor.list(),

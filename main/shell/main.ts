@@ -102,9 +102,16 @@ export async function runDesktop(): Promise<void> {
   app.on('activate', () => {
     if (!window) openWindow();
   });
-  // Closing the window keeps Portcullis (and its servers) running in the tray; Quit is there.
+  // Closing the window keeps Portcullis (and its servers) running in the tray, unless the user
+  // turned that off (desktop.closeToTray) or there is no tray to come back through.
+  let closeToTray = true;
+  const desktop = await engine.panel.dispatch('desktop.get', {}, { actor: { kind: 'system' } });
+  if (desktop.ok) closeToTray = (desktop.result as { closeToTray: boolean }).closeToTray;
+  engine.panel.bus.subscribe((event, payload) => {
+    if (event === 'desktop.changed') closeToTray = (payload as { closeToTray: boolean }).closeToTray;
+  });
   app.on('window-all-closed', () => {
-    if (tray.destroyed()) app.quit();
+    if (!closeToTray || tray.destroyed()) app.quit();
   });
 }
 

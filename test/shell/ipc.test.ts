@@ -76,6 +76,6 @@ describe('IPC between the window and the engine', () => {
 
   it('forwards engine events to the window on one channel', async () => {
     await bridge.invoke('desktop.update', { openAtLogin: false });
-    expect(window.webContents.send).toHaveBeenCalledWith('portcullis:event', 'desktop.changed', { openAtLogin: false });
+    expect(window.webContents.send).toHaveBeenCalledWith('portcullis:event', 'desktop.changed', { openAtLogin: false, closeToTray: true });
   });
 });

@@ -24,13 +24,13 @@ describe('start at login (Linux: an XDG autostart entry)', () => {
       electron.ipcMain.invoke(callChannel('desktop.update'), fromWindow(window), { openAtLogin });
     try {
       expect(existsSync(entry)).toBe(false);
-      expect(await electron.ipcMain.invoke(callChannel('desktop.get'), fromWindow(window), {})).toEqual({ ok: true, result: { openAtLogin: false } });
+      expect(await electron.ipcMain.invoke(callChannel('desktop.get'), fromWindow(window), {})).toEqual({ ok: true, result: { openAtLogin: false, closeToTray: true } });
 
       // A malformed request changes nothing.
       expect(await update('yes')).toMatchObject({ ok: false, error: { code: 'invalid_args', field: 'openAtLogin' } });
       expect(existsSync(entry)).toBe(false);
 
-      expect(await update(true)).toEqual({ ok: true, result: { openAtLogin: true } });
+      expect(await update(true)).toEqual({ ok: true, result: { openAtLogin: true, closeToTray: true } });
       const text = await waitFor(() => existsSync(entry) && readFileSync(entry, 'utf8'), 5_000, 'the autostart entry');
       expect(text).toContain('[Desktop Entry]');
       expect(text).toMatch(/^Exec=".+"/m);
@@ -38,7 +38,7 @@ describe('start at login (Linux: an XDG autostart entry)', () => {
       // The choice is stored in the settings file, so it survives a restart.
       expect(JSON.parse(readFileSync(join(home, 'config.json'), 'utf8'))).toMatchObject({ desktop: { openAtLogin: true } });
 
-      expect(await update(false)).toEqual({ ok: true, result: { openAtLogin: false } });
+      expect(await update(false)).toEqual({ ok: true, result: { openAtLogin: false, closeToTray: true } });
       await waitFor(() => !existsSync(entry), 5_000, 'the autostart entry to go');
     } finally {
       await quitDesktop(electron);

@@ -17,7 +17,7 @@ export const settingsSchema = z.object({
   /** Token metadata and hashes; the secrets themselves live only in the OS keychain. */
   tokens: tokensSection.default({ client: [], upstream: [] }),
   /** The desktop app's OS integration; start at login only after the user turns it on. */
-  desktop: desktopSection.default({ openAtLogin: false }),
+  desktop: desktopSection.default({ openAtLogin: false, closeToTray: true }),
   /** Journal rotation and retention, and the servers' own audit files to tail. */
   audit: auditSection.prefault({}),
   /** What quitting does to servers, and what a start does with servers a crashed Portcullis left. */

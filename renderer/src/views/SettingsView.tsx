@@ -99,9 +99,21 @@ export function SettingsView() {
                   .then(saved('open at login'), failed)
               }
             />
-            <Text size="sm" c="dimmed">
-              Closing the window keeps Portcullis running in the tray; choose Quit there to stop it.
-            </Text>
+            <Switch
+              label="Keep running in the tray when I close the window"
+              description={
+                desktop.closeToTray
+                  ? 'Servers keep running; choose Quit in the tray to stop Portcullis.'
+                  : 'Closing the window quits Portcullis (servers stop or stay as set above).'
+              }
+              checked={desktop.closeToTray}
+              onChange={(e) =>
+                api
+                  .call('desktop.update', { closeToTray: e.currentTarget.checked })
+                  .then(setDesktop)
+                  .then(saved('close to tray'), failed)
+              }
+            />
           </Stack>
         </Paper>
       )}
