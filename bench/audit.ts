@@ -210,6 +210,8 @@ async function gateway(): Promise<{ off: number; on: number; records: number; ro
     const withJournal = async (): Promise<number> => {
       const home = scratch();
       const journal = new AuditJournal({ home });
+      // As in the app, where the panel feeds every record to the live `audit.records` stream.
+      journal.onRecords(() => undefined);
       const rps = await gatewayRun(journal, port);
       await journal.close();
       records += journal.head().seq;

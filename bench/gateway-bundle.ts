@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
+import { WRITER_FILE, writerBuildOptions } from '../main/core/audit/writer-thread.js';
 
 const root = new URL('..', import.meta.url).pathname;
 
@@ -25,5 +26,7 @@ export async function bundleRoles(entry = join(root, 'bench', 'gateway-roles.ts'
     packages: 'external',
     logLevel: 'error',
   });
+  // The audit journal's writer thread, found beside the bundle as the app finds it beside out/main.
+  await build({ ...writerBuildOptions(join(root, 'main', 'core', 'audit', 'writer-worker.ts')), outfile: join(dir, WRITER_FILE) });
   return outfile;
 }

@@ -1,6 +1,6 @@
 /**
  * A profiling and A/B driver, not part of `npm run bench:gateway`: the upstream and gateway
- * roles of bench/gateway-roles.ts under autocannon, rounds interleaved, printing req/s and the
+ * roles of bench/gateway-roles.ts under the bench's load generator (wrk, else autocannon), rounds interleaved, printing req/s and the
  * gateway's CPU time per request (steadier than req/s on a shared machine).
  *   node --import tsx bench/gateway-profile.ts
  * PROF=1            run the gateway under `node --cpu-prof` (profiles into PROF_DIR, /tmp/gwprof)
@@ -10,8 +10,8 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import autocannon from 'autocannon';
 import { bundleRoles } from './gateway-bundle.js';
+import { load } from './load.js';
 
 const env = process.env;
 const TOKEN = 'bench-token-4f9c2a7e1d3b5c8a0e6f2d4b7a9c1e3f5d7b9a1c3e5';
@@ -37,18 +37,18 @@ function ticks(pid: number): { user: number; sys: number } {
 
 async function run(name: string, port: number, pid: number, secs: number): Promise<void> {
   const before = ticks(pid);
-  const r = await autocannon({
+  const r = await load({
     url: `http://127.0.0.1:${port}${env.TARGET_PATH ?? '/small'}`,
     connections: Number(env.CONNS ?? 50),
-    duration: secs,
+    seconds: secs,
     headers: { authorization: `Bearer ${TOKEN}` },
   });
   const after = ticks(pid);
-  const us = (t: number): string => ((t * 1e4) / r.requests.total).toFixed(1);
+  const us = (t: number): string => ((t * 1e4) / r.total).toFixed(1);
   const user = after.user - before.user;
   const sys = after.sys - before.sys;
   console.log(
-    `${name.padEnd(10)} ${r.requests.average.toFixed(0).padStart(6)} req/s  p99 ${r.latency.p99} ms  ${us(user + sys)} µs CPU/req (user ${us(user)}, sys ${us(sys)})  non-2xx ${r.non2xx + r.errors}`,
+    `${name.padEnd(10)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.p50.toFixed(2)} ms  p99 ${r.p99.toFixed(2)} ms  ${us(user + sys)} µs CPU/req (user ${us(user)}, sys ${us(sys)})  failed ${r.failures}`,
   );
 }
 

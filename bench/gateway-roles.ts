@@ -3,7 +3,8 @@
  * its own event loop as it would in real use:
  *   upstream           a stand-in AI server: /small (JSON), /big (64 KB), /sse (timed events), WS echo
  *   gateway UP TOKEN   Portcullis's listener: auth, limits and the real audit journal on
- *   httpproxy UP TOKEN a bearer-checking proxy on http-proxy-3 (what JupyterHub and Vite use)
+ *   httpproxy UP TOKEN [keepalive]  a bearer-checking proxy on http-proxy-3 (what JupyterHub and
+ *                      Vite use), with its defaults or with a keep-alive agent
  * Each prints `ready PORT` once it listens.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
@@ -18,7 +19,7 @@ import { defaultLimits } from '../main/core/gateway/limits.js';
 import { ExposureListener } from '../main/core/gateway/listener.js';
 import type { TokenCheck, TokenVerifier } from '../main/core/ports.js';
 
-const [role, upArg, token] = process.argv.slice(2);
+const [role, upArg, token, variant] = process.argv.slice(2);
 const upstreamPort = Number(upArg);
 const ready = (port: number): void => void process.stdout.write(`ready ${port}\n`);
 
@@ -73,6 +74,8 @@ function verifier(secret: string): TokenVerifier {
 
 async function gateway(): Promise<void> {
   const journal = new AuditJournal({ home: mkdtempSync(join(tmpdir(), 'pc-bench-')) });
+  // As in the app, where the panel feeds every record to the live `audit.records` stream.
+  journal.onRecords(() => undefined);
   const listener = await ExposureListener.open(
     {
       serverId: 'bench',
@@ -99,7 +102,9 @@ async function gateway(): Promise<void> {
 function httpProxy(): void {
   const proxy = createProxyServer({
     target: `http://127.0.0.1:${upstreamPort}`,
-    agent: new Agent({ keepAlive: true, maxSockets: 512 }),
+    // Without an agent http-proxy-3 sends `Connection: close` upstream: its defaults, as Vite
+    // and configurable-http-proxy use it. "keepalive" tunes it the way nginx is tuned here.
+    ...(variant === 'keepalive' ? { agent: new Agent({ keepAlive: true, maxSockets: 512 }) } : {}),
   });
   proxy.on('error', (_err, _req, res) => {
     if ('writeHead' in res && !res.headersSent) res.writeHead(502);

@@ -23,6 +23,15 @@ await Promise.all([
     splitting: true,
     chunkNames: 'chunks/[name]-[hash]',
   }),
+  // The audit journal's writer thread: one self-contained script the journal hands to a
+  // Worker as text (so it loads from inside an asar too); main/core/audit/writer-thread.ts
+  // compiles the same entry the same way when running from source.
+  esbuild({
+    ...common,
+    entryPoints: ['main/core/audit/writer-worker.ts'],
+    outfile: 'out/main/audit-writer.cjs',
+    format: 'cjs',
+  }),
   esbuild({
     ...common,
     entryPoints: ['preload/index.ts'],

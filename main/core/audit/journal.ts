@@ -1,16 +1,17 @@
 import { mkdirSync } from 'node:fs';
-import { open, truncate, type FileHandle } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { AuditRecord } from '../contract/audit.js';
 import { PortcullisError } from '../errors.js';
 import type { AccessEntry, AuditEntry, AuditPort, Keychain } from '../ports.js';
-import { auditDir, journalFileName, type JournalFile } from './files.js';
+import { auditDir } from './files.js';
 import { HeadKeeper } from './head-keeper.js';
 import type { Head } from './head-store.js';
-import { chainRecord, hashLine, type Unchained } from './line.js';
+import type { WriterState } from './journal-writer.js';
+import type { Unchained } from './line.js';
 import { findJournalEnd } from './repair.js';
 import { pruneOldFiles } from './retention.js';
-import { fromAccessEntry, fromAuditEntry } from './to-record.js';
+import { fromAuditEntry } from './to-record.js';
+import type { FromWriter, WriterItem } from './writer-protocol.js';
+import { WriterThread } from './writer-thread.js';
 
 export interface JournalOptions {
   home: string;
@@ -29,10 +30,16 @@ export interface JournalOptions {
   log?: (message: string, err?: unknown) => void;
 }
 
-interface Pending {
-  record: Unchained;
-  durable: boolean;
-  done?: (err: Error | null, record?: AuditRecord) => void;
+type Done = (err: Error | null, record?: AuditRecord) => void;
+
+/** Records handed over together, and who waits for which of them. */
+interface Batch {
+  id: number;
+  count: number;
+  /** Items still unwritten that are access records: counted as dropped if their write fails. */
+  callbacks: Array<{ index: number; done: Done }>;
+  /** Resolved once the batch is answered (flush waits on this). */
+  answered?: (error: Error | null) => void;
 }
 
 const MB = 1024 * 1024;
@@ -41,9 +48,10 @@ const MAX_PENDING = 200_000;
 const DAY_MS = 86_400_000;
 
 /**
- * The append-only, hash-chained journal: `<home>/audit/journal-<first seq>.jsonl`. Lines are
- * chained as they are written (never before), so a failed write leaves no gap. Control
- * records wait for fsync; access records ride along in the next batch.
+ * The append-only, hash-chained journal: `<home>/audit/journal-<first seq>.jsonl`. Records
+ * are chained, hashed and written on the journal's own thread (writer-worker.ts), so a busy
+ * gateway's event loop only hands entries over. Control records wait for fsync; access
+ * records ride along in the next batch, at most `accessDelayMs` later.
  */
 export class AuditJournal implements AuditPort {
   readonly dir: string;
@@ -51,22 +59,29 @@ export class AuditJournal implements AuditPort {
   private retentionDays: number;
   private readonly accessDelayMs: number;
   private readonly now: () => Date;
+  /** Milliseconds now, without making a Date per request unless a clock was given. */
+  private readonly nowMs: () => number;
   private readonly log: (message: string, err?: unknown) => void;
   private readonly ready: Promise<void>;
   private readonly heads: HeadKeeper;
 
-  private pending: Pending[] = [];
-  private draining: Promise<void> | null = null;
+  /** Handed over, not yet sent to the writer thread. */
+  private pending: WriterItem[] = [];
+  private pendingCallbacks: Batch['callbacks'] = [];
+  private pendingDurable = false;
+  /** Sent, not yet answered, oldest first. */
+  private inflight: Batch[] = [];
+  private inflightCount = 0;
+  private nextId = 0;
+  private thread: WriterThread | null = null;
+  private restarting: Promise<void> | null = null;
   private timer: NodeJS.Timeout | null = null;
   private soon = false;
   private readonly headTimer: NodeJS.Timeout;
   private readonly pruneTimer: NodeJS.Timeout;
 
-  private fh: FileHandle | null = null;
-  private file: JournalFile | null = null;
-  private size = 0;
-  private seq = 0;
-  private hash = '';
+  /** The chain's end as last written. */
+  private state: WriterState = { file: null, size: 0, seq: 0, hash: '' };
   private dropped = 0;
   private closed = false;
   private closing: Promise<void> | null = null;
@@ -83,6 +98,8 @@ export class AuditJournal implements AuditPort {
     this.retentionDays = options.retentionDays ?? 90;
     this.accessDelayMs = Math.min(options.accessDelayMs ?? 50, 100);
     this.now = options.now ?? (() => new Date());
+    const given = options.now;
+    this.nowMs = given ? () => given().getTime() : Date.now;
     this.log = options.log ?? (() => undefined);
     const keychain = options.keychain && options.homeId ? options.keychain : null;
     this.heads = new HeadKeeper(keychain, options.homeId ?? '', this.dir, this.log);
@@ -102,11 +119,12 @@ export class AuditJournal implements AuditPort {
   }
 
   access(entry: AccessEntry): void {
-    if (this.closed || this.pending.length >= MAX_PENDING) {
+    if (this.closed || this.pending.length + this.inflightCount >= MAX_PENDING) {
       this.dropped++;
       return;
     }
-    this.pending.push({ record: fromAccessEntry(entry, this.now().toISOString()), durable: false });
+    // Handed over as is: the writer thread makes the record (redaction, ISO time, JSON, hash).
+    this.pending.push({ access: entry, at: this.nowMs() });
     this.schedule(false);
   }
 
@@ -116,18 +134,19 @@ export class AuditJournal implements AuditPort {
   append(record: Unchained, durable: boolean): Promise<AuditRecord> {
     if (this.closed) return Promise.reject(new PortcullisError('failed', 'the audit journal is closed; the action was not recorded.'));
     return new Promise((resolve, reject) => {
-      this.pending.push({ record, durable, done: (err, rec) => (err ? reject(err) : resolve(rec as AuditRecord)) });
+      this.pendingCallbacks.push({ index: this.pending.length, done: (err, rec) => (err ? reject(err) : resolve(rec as AuditRecord)) });
+      this.pending.push({ record });
+      this.pendingDurable ||= durable;
       this.schedule(durable);
     });
   }
 
-  /** Resolves once everything handed over so far is on disk (fsync'd). */
+  /** Resolves once everything handed over so far is on disk (fsync'd); rejects if it could not be written. */
   async flush(): Promise<void> {
     await this.ready;
-    const last = this.pending.at(-1);
-    if (last) last.durable = true;
-    await this.kick();
-    if (this.fh) await this.fh.datasync();
+    if (!this.thread?.alive) await this.restart();
+    const error = await new Promise<Error | null>((answered) => this.send(true, answered));
+    if (error) throw error;
   }
 
   /** New records, batch by batch, once they are written. */
@@ -165,7 +184,7 @@ export class AuditJournal implements AuditPort {
 
   /** The last written record's place in the chain. */
   head(): Head {
-    return { seq: this.seq, hash: this.hash };
+    return { seq: this.state.seq, hash: this.state.hash };
   }
 
   /**
@@ -184,7 +203,10 @@ export class AuditJournal implements AuditPort {
 
   /** New size and retention limits, in force from the next write; a shorter retention prunes now. */
   configure(limits: { maxFileBytes?: number; retentionDays?: number }): void {
-    if (limits.maxFileBytes !== undefined) this.maxFileBytes = limits.maxFileBytes;
+    if (limits.maxFileBytes !== undefined) {
+      this.maxFileBytes = limits.maxFileBytes;
+      this.thread?.send({ type: 'limits', maxFileBytes: limits.maxFileBytes });
+    }
     if (limits.retentionDays !== undefined) this.retentionDays = limits.retentionDays;
     void this.ready.then(() => this.prune(), () => undefined);
   }
@@ -204,8 +226,8 @@ export class AuditJournal implements AuditPort {
     clearInterval(this.pruneTimer);
     if (this.timer) clearTimeout(this.timer);
     await this.heads.store(this.head());
-    await this.fh?.close().catch(() => undefined);
-    this.fh = null;
+    await this.thread?.close();
+    this.thread = null;
   }
 
   // ---- start-up ---------------------------------------------------------------------------
@@ -213,36 +235,68 @@ export class AuditJournal implements AuditPort {
   private async init(): Promise<void> {
     mkdirSync(this.dir, { recursive: true, mode: 0o700 });
     const end = findJournalEnd(this.dir);
-    this.file = end.file;
-    this.size = end.size;
-    this.seq = end.seq;
-    this.hash = end.hash;
+    await this.startThread(end);
     if (end.unreadableEnd) this.warn(`the last line of ${end.file?.path ?? 'the audit journal'} is not a record; run \`portcullis audit verify\`.`);
-    // What start-up finds goes in before anything handed over meanwhile.
-    const found: Pending[] = [];
     if (end.repaired) {
       this.warn(`the audit journal's last line was torn by a crash and has been truncated (${end.repaired.bytes} bytes of ${end.repaired.file}).`);
-      found.push({
+      // What start-up finds goes in before anything handed over meanwhile.
+      this.pending.unshift({
         record: this.systemRecord('audit.repair', 'ok', 'a torn last line (cut short by a crash) was truncated', {
           file: end.repaired.file,
           line: end.repaired.line,
           bytes: end.repaired.bytes,
         }),
-        durable: true,
       });
+      for (const c of this.pendingCallbacks) c.index++;
+      this.pendingDurable = true;
     }
-    this.pending.unshift(...found);
     this.heads.check({ seq: end.seq, hash: end.hash }, (stored) => {
       if (this.closed) return;
       this.warn('the audit journal does not match the head kept in the keychain: it was changed while Portcullis was not running. Run `portcullis audit verify`.');
-      this.pending.push({
-        record: this.systemRecord('audit.head-mismatch', 'error', 'the journal does not match the head hash kept in the keychain', { seq: stored.seq }),
-        durable: true,
-      });
-      this.schedule(true);
+      this.appendSystem('audit.head-mismatch', 'error', 'the journal does not match the head hash kept in the keychain', { seq: stored.seq });
     });
     this.prune();
     if (this.pending.length > 0) this.schedule(true);
+  }
+
+  private async startThread(end: WriterState): Promise<void> {
+    this.state = { file: end.file, size: end.size, seq: end.seq, hash: end.hash };
+    this.thread = await WriterThread.start(
+      { dir: this.dir, state: this.state, maxFileBytes: this.maxFileBytes },
+      (message) => {
+        if (message.type === 'written') this.onWritten(message);
+      },
+      (err) => this.onThreadExit(err),
+    );
+  }
+
+  /** A writer thread that died is replaced, continuing from the journal's end as found on disk. */
+  private restart(): Promise<void> {
+    this.restarting ??= this.startThread(findJournalEnd(this.dir)).finally(() => {
+      this.restarting = null;
+    });
+    return this.restarting;
+  }
+
+  private onThreadExit(cause: Error): void {
+    this.log('audit: the writer thread stopped', cause);
+    const err = new PortcullisError(
+      'failed',
+      `the audit journal's writer stopped (${cause.message}); the action was not recorded. A new writer starts with the next record.`,
+    );
+    this.thread = null;
+    const lost = this.inflight;
+    this.inflight = [];
+    this.inflightCount = 0;
+    for (const batch of lost) this.failBatch(batch, 0, err);
+    if (lost.length > 0) this.markUnwritable(err);
+  }
+
+  /** A durable system record, written as soon as possible. */
+  private appendSystem(action: string, outcome: 'ok' | 'error', reason: string, params: Record<string, unknown>): void {
+    this.pending.push({ record: this.systemRecord(action, outcome, reason, params) });
+    this.pendingDurable = true;
+    this.schedule(true);
   }
 
   private systemRecord(action: string, outcome: 'ok' | 'error', reason: string, params: Record<string, unknown>): Unchained {
@@ -257,91 +311,94 @@ export class AuditJournal implements AuditPort {
       this.soon = true;
       setImmediate(() => {
         this.soon = false;
-        void this.kick();
+        this.kick();
       });
     } else if (!this.timer) {
       this.timer = setTimeout(() => {
         this.timer = null;
-        void this.kick();
+        this.kick();
       }, this.accessDelayMs);
     }
   }
 
-  private kick(): Promise<void> {
-    this.draining ??= this.drain().finally(() => {
-      this.draining = null;
-      // Anything handed over between the loop's end and now still gets written.
-      if (this.pending.length > 0) this.schedule(true);
-    });
-    return this.draining;
-  }
-
-  private async drain(): Promise<void> {
-    try {
-      await this.ready;
-    } catch (err) {
-      this.fail(this.pending.splice(0), err as Error);
+  /** Sends what is waiting to the writer thread (starting one first if there is none). */
+  private kick(): void {
+    if (this.pending.length === 0) return;
+    if (this.closed && !this.thread?.alive) {
+      this.failBatch(this.take().batch, 0, new PortcullisError('failed', 'the audit journal is closed; the action was not recorded.'));
       return;
     }
-    while (this.pending.length > 0) {
-      const batch = this.pending;
-      this.pending = [];
-      await this.writeBatch(batch);
+    if (this.thread?.alive) {
+      this.send(this.pendingDurable);
+      return;
     }
+    const started = this.thread === null && this.restarting === null && !this.closed ? this.ready.then(() => (this.thread?.alive ? undefined : this.restart())) : this.restarting ?? this.ready;
+    started.then(
+      () => this.kick(),
+      (err: unknown) => {
+        this.failBatch(this.take().batch, 0, err as Error);
+        this.markUnwritable(err as Error);
+      },
+    );
   }
 
-  private async writeBatch(batch: Pending[]): Promise<void> {
-    let seq = this.seq;
-    let hash = this.hash;
-    const lines: string[] = [];
-    const sizes: number[] = [];
-    const hashes: string[] = [];
-    const records: AuditRecord[] = [];
-    for (const item of batch) {
-      const chained = chainRecord(item.record, ++seq, hash);
-      hash = hashLine(chained.line);
-      lines.push(chained.line);
-      sizes.push(Buffer.byteLength(chained.line) + 1);
-      hashes.push(hash);
-      records.push(chained.record);
+  /** Everything waiting, as one batch no longer pending. */
+  private take(answered?: Batch['answered']): { batch: Batch; items: WriterItem[]; durable: boolean } {
+    const batch: Batch = { id: this.nextId++, count: this.pending.length, callbacks: this.pendingCallbacks, answered };
+    const taken = { batch, items: this.pending, durable: this.pendingDurable };
+    this.pending = [];
+    this.pendingCallbacks = [];
+    this.pendingDurable = false;
+    return taken;
+  }
+
+  private send(durable: boolean, answered?: Batch['answered']): void {
+    const { batch, items, durable: needed } = this.take(answered);
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = null;
     }
-    const durable = batch.some((item) => item.durable);
-    let written = 0;
-    let failure: Error | null = null;
-    try {
-      // One write per file: a batch that crosses the size limit continues in a new file.
-      while (written < lines.length) {
-        const fh = await this.fileFor(this.seq + 1);
-        let room = this.maxFileBytes - this.size;
-        let end = written;
-        do room -= sizes[end++] as number;
-        while (end < lines.length && room > 0);
-        const bytes = Buffer.from(`${lines.slice(written, end).join('\n')}\n`, 'utf8');
-        await fh.write(bytes);
-        if (durable) await fh.datasync();
-        // Committed file by file, so a failure in the next file leaves this one's lines counted.
-        this.size += bytes.length;
-        this.seq += end - written;
-        this.hash = hashes[end - 1] as string;
-        written = end;
+    const thread = this.thread;
+    if (!thread?.alive) {
+      this.failBatch(batch, 0, new Error('the audit writer thread is not running'));
+      return;
+    }
+    this.inflight.push(batch);
+    this.inflightCount += batch.count;
+    thread.send({ type: 'batch', id: batch.id, items, durable: durable || needed });
+  }
+
+  private onWritten(message: Extract<FromWriter, { type: 'written' }>): void {
+    this.state = message.state;
+    const answered: Batch[] = [];
+    while (this.inflight.length > 0 && (this.inflight[0] as Batch).id <= message.lastId) answered.push(this.inflight.shift() as Batch);
+    const needRecords = message.written > 0 && (this.recordListeners.size > 0 || answered.some((b) => b.callbacks.length > 0));
+    // One parse for the whole answer, and only when someone will read the records.
+    const records: AuditRecord[] = needRecords ? (JSON.parse(`[${message.text.slice(0, -1).replaceAll('\n', ',')}]`) as AuditRecord[]) : [];
+    const error = message.error ? this.writeError(message.error) : null;
+    let offset = 0;
+    for (const batch of answered) {
+      this.inflightCount -= batch.count;
+      for (const { index, done } of batch.callbacks) {
+        const at = offset + index;
+        if (at < message.written) done(null, records[at]);
       }
-    } catch (err) {
-      failure = err as Error;
-      await this.undoPartialWrite();
+      if (offset + batch.count > message.written) this.failBatch(batch, Math.max(0, message.written - offset), error as Error, true);
+      batch.answered?.(offset + batch.count > message.written ? error : null);
+      offset += batch.count;
     }
-    const done = records.slice(0, written);
-    batch.slice(0, written).forEach((item, i) => item.done?.(null, done[i]));
-    if (done.length > 0) {
+    if (records.length > 0) {
       for (const listener of this.recordListeners) {
         try {
-          listener(done);
+          listener(records);
         } catch (err) {
           this.log('audit: a record listener failed', err);
         }
       }
     }
-    if (failure) {
-      this.fail(batch.slice(written), failure);
+    if (error) {
+      this.log('audit: write failed', message.error);
+      this.markUnwritable(error);
       return;
     }
     if (this.unwritable) {
@@ -351,61 +408,32 @@ export class AuditJournal implements AuditPort {
     if (this.dropped > 0 && !this.closed) {
       const count = this.dropped;
       this.dropped = 0;
-      this.pending.push({
-        record: this.systemRecord('audit.dropped', 'error', 'access records were not kept: the journal could not be written or keep up', { count }),
-        durable: true,
-      });
+      this.appendSystem('audit.dropped', 'error', 'access records were not kept: the journal could not be written or keep up', { count });
     }
   }
 
-  /** The open file, or a new one named for `firstSeq` when there is none yet or it is full. */
-  private async fileFor(firstSeq: number): Promise<FileHandle> {
-    if (this.fh && this.size < this.maxFileBytes) return this.fh;
-    if (this.fh) {
-      await this.fh.close();
-      this.fh = null;
+  /** The batch's records from `from` on were not written: their callers hear why; lost access records are counted. */
+  private failBatch(batch: Batch, from: number, err: Error, callbacksOnly = false): void {
+    const error = err instanceof PortcullisError ? err : this.writeError(err);
+    let failedWithCallback = 0;
+    for (const { index, done } of batch.callbacks) {
+      if (index < from) continue;
+      done(error);
+      failedWithCallback++;
     }
-    if (!this.file || this.size >= this.maxFileBytes) {
-      this.file = { name: journalFileName(firstSeq), path: join(this.dir, journalFileName(firstSeq)), firstSeq };
-      this.size = 0;
-      this.fh = await open(this.file.path, 'a', 0o600);
-      await this.syncDir();
-    } else {
-      this.fh = await open(this.file.path, 'a', 0o600);
-    }
-    return this.fh;
+    this.dropped += batch.count - from - failedWithCallback;
+    if (!callbacksOnly) batch.answered?.(error);
   }
 
-  /** A new file's name must survive a crash too. */
-  private async syncDir(): Promise<void> {
-    const dir = await open(this.dir, 'r');
-    try {
-      await dir.sync();
-    } catch {
-      // Some filesystems refuse fsync on a directory; the file's own fsync still holds.
-    } finally {
-      await dir.close();
-    }
-  }
-
-  /** Cuts back a half-written batch so the next one continues a whole chain. */
-  private async undoPartialWrite(): Promise<void> {
-    if (!this.file) return;
-    await this.fh?.close().catch(() => undefined);
-    this.fh = null;
-    await truncate(this.file.path, this.size).catch(() => undefined);
-  }
-
-  private fail(batch: Pending[], err: Error): void {
-    const error = new PortcullisError(
+  private writeError(err: { message: string; code?: string }): PortcullisError {
+    return new PortcullisError(
       'failed',
-      `the audit journal in ${this.dir} cannot be written (${(err as NodeJS.ErrnoException).code ?? err.message}); the action was not recorded. Free disk space or fix the folder's permissions.`,
+      `the audit journal in ${this.dir} cannot be written (${err.code ?? err.message}); the action was not recorded. Free disk space or fix the folder's permissions.`,
     );
-    for (const item of batch) {
-      if (item.done) item.done(error);
-      else if (!item.durable) this.dropped++;
-    }
-    this.log('audit: write failed', err);
+  }
+
+  private markUnwritable(err: Error): void {
+    const error = err instanceof PortcullisError ? err : this.writeError(err);
     const first = this.unwritable === null;
     this.unwritable = error;
     if (first) {
@@ -419,16 +447,12 @@ export class AuditJournal implements AuditPort {
   private prune(): void {
     if (this.closed) return;
     try {
-      const removed = pruneOldFiles(this.dir, this.retentionDays, this.now(), this.file?.path ?? null);
+      const removed = pruneOldFiles(this.dir, this.retentionDays, this.now(), this.state.file?.path ?? null);
       if (removed.length > 0) {
-        this.pending.push({
-          record: this.systemRecord('audit.prune', 'ok', `journal files older than ${this.retentionDays} days were removed`, {
-            files: removed,
-            retentionDays: this.retentionDays,
-          }),
-          durable: true,
+        this.appendSystem('audit.prune', 'ok', `journal files older than ${this.retentionDays} days were removed`, {
+          files: removed,
+          retentionDays: this.retentionDays,
         });
-        this.schedule(true);
       }
     } catch (err) {
       this.log('audit: retention failed', err);

@@ -1,0 +1,110 @@
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import type { Worker } from 'node:worker_threads';
+import { describe, expect, it } from 'vitest';
+import { listJournalFiles } from '../../main/core/audit/files.js';
+import { AuditJournal } from '../../main/core/audit/journal.js';
+import { JournalWriter } from '../../main/core/audit/journal-writer.js';
+import { GENESIS, hashLine, parseLine } from '../../main/core/audit/line.js';
+import { verifyJournal } from '../../main/core/audit/verify.js';
+import type { AuditRecord } from '../../main/core/contract/audit.js';
+import { tempDir } from '../helpers/tmp.js';
+
+const control = (action: string) => ({ kind: 'control', actor: { kind: 'cli', user: 'me' }, action, outcome: 'ok' }) as const;
+const unchained = (i: number) => ({ ts: new Date(0).toISOString(), kind: 'system', actor: { kind: 'system' }, action: `a${i}`, outcome: 'ok' }) as const;
+
+describe('journal writer thread', () => {
+  it('hands live listeners exactly the records it wrote, chained, with access records made on the thread', async () => {
+    const journal = new AuditJournal({ home: tempDir('pc-writer-') });
+    const live: AuditRecord[] = [];
+    journal.onRecords((records) => live.push(...records));
+    await journal.record(control('server.start'));
+    journal.access({ server: 'pico', mode: 'lan', client: '10.0.0.2', method: 'GET', path: '/x?portcullis_token=pcs_abc', status: 200, bytesIn: 0, bytesOut: 5, durationMs: 1.26, tokenLabel: 'laptop' });
+    await journal.flush();
+    await journal.close();
+    const onDisk = listJournalFiles(journal.dir)
+      .flatMap((f) => readFileSync(f.path, 'utf8').split('\n'))
+      .filter(Boolean);
+    expect(live.map((r) => JSON.stringify(r))).toEqual(onDisk);
+    expect(live[1]).toMatchObject({ seq: 2, kind: 'access', actor: { address: '10.0.0.2', tokenLabel: 'laptop' }, prev: hashLine(onDisk[0] as string) });
+    expect(onDisk[1]).not.toContain('pcs_abc');
+  });
+
+  it('survives its thread dying mid-write: nothing acknowledged is lost, the rest is refused, the chain goes on', async () => {
+    const journal = new AuditJournal({ home: tempDir('pc-writer-') });
+    const unwritable: Error[] = [];
+    journal.onUnwritable((err) => unwritable.push(err));
+    await journal.record(control('server.start'));
+    // A crash of the thread itself (a bug, out of memory), simulated by terminating it while
+    // control records are on their way to it.
+    const thread = (journal as unknown as { thread: { worker: Worker } }).thread;
+    const outcomes = Array.from({ length: 40 }, (_, i) =>
+      journal.record(control(`token.create.${i}`)).then(
+        () => ({ i, ok: true as const }),
+        (err: Error) => ({ i, ok: false as const, message: err.message }),
+      ),
+    );
+    await new Promise((r) => setImmediate(r));
+    await thread.worker.terminate();
+    const settled = await Promise.all(outcomes);
+    await journal.record(control('server.stop'));
+    expect(journal.isUnwritable).toBe(false);
+    await journal.close();
+    const actions = listJournalFiles(journal.dir).flatMap((f) =>
+      readFileSync(f.path, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => (parseLine(l) as AuditRecord).action),
+    );
+    for (const o of settled) {
+      if (o.ok) expect(actions).toContain(`token.create.${o.i}`);
+      else expect(o.message).toMatch(/audit journal's writer stopped .*not recorded/);
+    }
+    if (settled.some((o) => !o.ok)) expect(unwritable).toHaveLength(1);
+    expect(actions[0]).toBe('server.start');
+    expect(actions.at(-1)).toBe('server.stop');
+    expect((await verifyJournal(journal.dir, { head: null })).ok).toBe(true);
+  });
+
+  it('lets a process that is done exit while its journal is still open', async () => {
+    const home = tempDir('pc-writer-');
+    const script = `
+      import { AuditJournal } from ${JSON.stringify(new URL('../../main/core/audit/journal.ts', import.meta.url).pathname)};
+      const journal = new AuditJournal({ home: ${JSON.stringify(home)} });
+      await journal.record({ kind: 'control', actor: { kind: 'system' }, action: 'server.start', outcome: 'ok' });
+      process.stdout.write('recorded');`;
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d));
+    const code = await new Promise<number | null>((resolve) => {
+      const timer = setTimeout(() => {
+        child.kill('SIGKILL');
+        resolve(null);
+      }, 30_000);
+      child.once('exit', (c) => {
+        clearTimeout(timer);
+        resolve(c);
+      });
+    });
+    expect(out).toBe('recorded');
+    expect(code).toBe(0);
+  });
+
+  it('rotates mid-batch at the size limit, the chain continuing across files', () => {
+    const dir = tempDir('pc-writer-');
+    const writer = new JournalWriter(dir, { file: null, size: 0, seq: 0, hash: GENESIS }, 400);
+    const out = writer.write(Array.from({ length: 6 }, (_, i) => unchained(i)), true);
+    writer.close();
+    expect(out).toMatchObject({ written: 6, error: null });
+    const files = listJournalFiles(dir);
+    expect(files.length).toBeGreaterThan(1);
+    const lines = files.flatMap((f) => readFileSync(f.path, 'utf8').split('\n').filter(Boolean));
+    expect(lines.join('\n') + '\n').toBe(out.text);
+    let prev = GENESIS;
+    for (const line of lines) {
+      expect((parseLine(line) as AuditRecord).prev).toBe(prev);
+      prev = hashLine(line);
+    }
+    expect(writer.current).toMatchObject({ seq: 6, hash: prev });
+  });
+});
