@@ -5,6 +5,8 @@
  *   node --import tsx bench/gateway-profile.ts
  * PROF=1            run the gateway under `node --cpu-prof` (profiles into PROF_DIR, /tmp/gwprof)
  * BASELINE=FILE     also run the gateway role of another checkout's gateway-roles.ts, side by side
+ * CPU per request is the whole process's (every thread) and the main thread's alone (the event
+ * loop, which serves every request; the journal's writer thread runs beside it).
  * TSX=1             run the roles through tsx rather than as the plain bundle the bench runs
  * ROLE=gateway      or httpproxy;  CONNS (50), SECS (4), ROUNDS (3), TARGET_PATH (/small)
  */
@@ -29,14 +31,15 @@ function start(file: string, role: string, nodeArgs: string[], ...args: string[]
 }
 
 /** User + system CPU time of a process so far, in clock ticks (100 per second). */
-function ticks(pid: number): { user: number; sys: number } {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+function ticks(pid: number, thread = false): { user: number; sys: number } {
+  const stat = readFileSync(thread ? `/proc/${pid}/task/${pid}/stat` : `/proc/${pid}/stat`, 'utf8');
   const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return { user: Number(f[11]), sys: Number(f[12]) };
 }
 
 async function run(name: string, port: number, pid: number, secs: number): Promise<void> {
   const before = ticks(pid);
+  const loopBefore = ticks(pid, true);
   const r = await load({
     url: `http://127.0.0.1:${port}${env.TARGET_PATH ?? '/small'}`,
     connections: Number(env.CONNS ?? 50),
@@ -44,11 +47,13 @@ async function run(name: string, port: number, pid: number, secs: number): Promi
     headers: { authorization: `Bearer ${TOKEN}` },
   });
   const after = ticks(pid);
+  const loopAfter = ticks(pid, true);
+  const loop = loopAfter.user + loopAfter.sys - loopBefore.user - loopBefore.sys;
   const us = (t: number): string => ((t * 1e4) / r.total).toFixed(1);
   const user = after.user - before.user;
   const sys = after.sys - before.sys;
   console.log(
-    `${name.padEnd(10)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.p50.toFixed(2)} ms  p99 ${r.p99.toFixed(2)} ms  ${us(user + sys)} µs CPU/req (user ${us(user)}, sys ${us(sys)})  failed ${r.failures}`,
+    `${name.padEnd(10)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.p50.toFixed(2)} ms  p99 ${r.p99.toFixed(2)} ms  ${us(user + sys)} µs CPU/req (user ${us(user)}, sys ${us(sys)}; event loop ${us(loop)})  failed ${r.failures}`,
   );
 }
 

@@ -3,11 +3,12 @@
  * its own event loop as it would in real use:
  *   upstream           a stand-in AI server: /small (JSON), /big (64 KB), /sse (timed events), WS echo
  *   gateway UP TOKEN   Portcullis's listener: auth, limits and the real audit journal on
+ *   bare UP           the gateway's forwarding alone (node:http + undici, no checks, no journal):
+ *                      the floor any Node gateway starts from
  *   httpproxy UP TOKEN [keepalive]  a bearer-checking proxy on http-proxy-3 (what JupyterHub and
  *                      Vite use), with its defaults or with a keep-alive agent
  * Each prints `ready PORT` once it listens.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { Agent, createServer } from 'node:http';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,8 +17,13 @@ import { createProxyServer } from 'http-proxy-3';
 import { WebSocketServer } from 'ws';
 import { AuditJournal } from '../main/core/audit/journal.js';
 import { defaultLimits } from '../main/core/gateway/limits.js';
+import { forwardHttp } from '../main/core/gateway/http-forward.js';
 import { ExposureListener } from '../main/core/gateway/listener.js';
-import type { TokenCheck, TokenVerifier } from '../main/core/ports.js';
+import { Pool } from 'undici';
+import type { TokenVerifier } from '../main/core/ports.js';
+import { clientTokenRecord } from '../main/core/secrets/records.js';
+import { TokenRegistry } from '../main/core/secrets/token-registry.js';
+import { fingerprintOf, hashSecret } from '../main/core/secrets/token-format.js';
 
 const [role, upArg, token, variant] = process.argv.slice(2);
 const upstreamPort = Number(upArg);
@@ -60,16 +66,20 @@ function upstream(): void {
   server.listen(0, '127.0.0.1', () => ready((server.address() as { port: number }).port));
 }
 
-/** Hashes in memory and a constant-time compare, as the secrets module does. */
+/** The app's own token registry (hashes in memory, constant-time compare), holding one token. */
 function verifier(secret: string): TokenVerifier {
-  const hash = createHash('sha256').update(secret).digest();
-  return {
-    verify(_serverId: string, presented: string): TokenCheck {
-      const h = createHash('sha256').update(presented).digest();
-      return timingSafeEqual(h, hash) ? { ok: true, tokenId: 'bench', label: 'bench' } : { ok: false, reason: 'unknown' };
-    },
-    onInvalidated: () => () => undefined,
-  };
+  const registry = new TokenRegistry();
+  registry.put([
+    clientTokenRecord.parse({
+      id: 'b3e1c0ffee',
+      serverId: 'bench',
+      label: 'bench',
+      hash: hashSecret(secret).toString('hex'),
+      fingerprint: fingerprintOf(secret),
+      createdAt: new Date().toISOString(),
+    }),
+  ]);
+  return registry;
 }
 
 async function gateway(): Promise<void> {
@@ -99,6 +109,22 @@ async function gateway(): Promise<void> {
   ready(listener.port);
 }
 
+/** The gateway's own forwarding with nothing in front of it: what Node itself costs. */
+function bare(): void {
+  const pool = new Pool(`http://127.0.0.1:${upstreamPort}`, { connections: 512, keepAliveTimeout: 4_000, bodyTimeout: 0 });
+  const host = `127.0.0.1:${upstreamPort}`;
+  const server = createServer((req, res) => {
+    const headers: string[] = ['host', host];
+    for (let i = 0; i < req.rawHeaders.length; i += 2) {
+      const name = (req.rawHeaders[i] as string).toLowerCase();
+      if (name !== 'host' && name !== 'connection' && name !== 'authorization') headers.push(name, req.rawHeaders[i + 1] as string);
+    }
+    forwardHttp(pool, req, res, req.url ?? '/', headers, 1 << 20, 'bench', () => undefined);
+  });
+  server.keepAliveTimeout = 30_000;
+  server.listen(0, '127.0.0.1', () => ready((server.address() as { port: number }).port));
+}
+
 function httpProxy(): void {
   const proxy = createProxyServer({
     target: `http://127.0.0.1:${upstreamPort}`,
@@ -125,6 +151,7 @@ function httpProxy(): void {
 if (role === 'upstream') upstream();
 else if (role === 'gateway') void gateway();
 else if (role === 'httpproxy') httpProxy();
+else if (role === 'bare') bare();
 else {
   process.stderr.write(`unknown role ${role}\n`);
   process.exit(2);

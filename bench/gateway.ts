@@ -265,6 +265,8 @@ async function main(): Promise<void> {
   // upstream to close after every request), and tuned with a keep-alive agent as nginx is.
   targets.push({ name: 'http-proxy-3', ...(await startRole('httpproxy', String(upstreamPort), TOKEN)) });
   targets.push({ name: 'hp3-keepalive', ...(await startRole('httpproxy', String(upstreamPort), TOKEN, 'keepalive')) });
+  // The gateway's forwarding with no checks and no journal: how far the pipeline is from Node's floor.
+  targets.push({ name: 'node-bare', ...(await startRole('bare', String(upstreamPort))) });
 
   console.log(`warming up (${targets.length} targets) …`);
   for (const t of targets) await load(t, '/small', 50, 1);

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { AuditRecord } from '../contract/audit.js';
 
 /** The `prev` of the very first record: nothing came before it. */
@@ -6,7 +6,8 @@ export const GENESIS = '0'.repeat(64);
 
 /** SHA-256 (hex) of one line's bytes, without its newline: the next line's `prev`. */
 export function hashLine(line: string | Buffer): string {
-  return createHash('sha256').update(line).digest('hex');
+  // The one-shot form: half the cost of createHash for a line, and it runs for every request.
+  return hash('sha256', line, 'hex');
 }
 
 /** A record without its place in the chain, as modules hand it over. */
