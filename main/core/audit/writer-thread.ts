@@ -10,6 +10,8 @@ export const WRITER_FILE = 'audit-writer.cjs';
 
 let compiled: string | null = null;
 
+declare const __PORTCULLIS_VERSION__: string | undefined;
+
 /**
  * The writer thread's code, as one self-contained CommonJS script. The app's build emits it
  * as out/main/audit-writer.cjs; it is read and handed to the Worker as text so it also loads
@@ -24,7 +26,8 @@ async function writerCode(): Promise<string> {
   const built = candidates.find((file) => existsSync(file));
   if (built) {
     compiled = readFileSync(built, 'utf8');
-  } else if (here.endsWith('.ts')) {
+  } else if (typeof __PORTCULLIS_VERSION__ !== 'string' && here.endsWith('.ts')) {
+    // The app's build defines the version, so this branch (and esbuild, a dev tool) is not in it.
     const { build } = await import('esbuild');
     const out = await build({ ...writerBuildOptions(join(dirname(here), 'writer-worker.ts')), write: false });
     compiled = out.outputFiles?.[0]?.text ?? '';
