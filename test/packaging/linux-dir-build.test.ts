@@ -66,7 +66,8 @@ describe('electron-builder --dir --linux with a stub Electron', () => {
     expect(pkg.name).toBe('portcullis');
     // Electron names the user-data folder after productName: the same home the CLI looks in.
     expect(pkg.productName).toBe('Portcullis');
-    for (const path of ['/package.json', `/${pkg.main}`, '/out/preload/preload.cjs', '/out/renderer/index.html']) {
+    // The audit journal's writer thread is its own file, started from its text.
+    for (const path of ['/package.json', `/${pkg.main}`, '/out/main/audit-writer.cjs', '/out/preload/preload.cjs', '/out/renderer/index.html']) {
       expect(files).toContain(path);
     }
     expect(files.some((p) => /^\/out\/renderer\/assets\/[^/]+\.js$/.test(p))).toBe(true);
