@@ -37,6 +37,11 @@ describe.skipIf(!hasTestKeyring)(`the audit head in the OS keychain (${hasTestKe
     });
     writeFileSync(file, `${forged.join('\n')}\n`);
     expect((await runCli(['--home', home, 'audit', 'verify', '--no-keychain'])).code).toBe(0);
+    // With the keychain out of reach the forgery cannot be seen: verify must not call that a pass.
+    const blind = await runCli(['--home', home, 'audit', 'verify'], { DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/portcullis-test-bus' });
+    expect(blind.code).toBe(1);
+    expect(blind.stdout).toContain('head: not checked — the keychain cannot be read');
+    expect(blind.stderr).toContain('unlock the keychain and run again, or add --no-keychain');
     const caught = await runCli(['--home', home, 'audit', 'verify']);
     expect(caught.code).toBe(1);
     expect(caught.stdout).toContain(`audit journal NOT intact (head): ${file} line ${lines.length}: this line (seq ${lines.length}) does not match the head hash kept in the keychain`);

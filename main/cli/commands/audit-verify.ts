@@ -26,6 +26,12 @@ export async function auditVerify(argv: string[], ctx: CliContext): Promise<numb
   const report = await verifyJournal(dir, head);
   if (values.json) ctx.out(JSON.stringify(report, null, 2));
   else describe(report, ctx);
+  // 0 means checked in full: a chain that links up may still have been rewritten whole, and
+  // only the keychain's head can tell. A keychain that could not be read is not a pass.
+  if (report.ok && 'unavailable' in head && !values['no-keychain']) {
+    ctx.err('the chain is intact, but the head kept in the keychain could not be read, so a journal rewritten as a whole would go unnoticed: unlock the keychain and run again, or add --no-keychain to check the chain alone.');
+    return 1;
+  }
   return report.ok ? 0 : 1;
 }
 
