@@ -4,7 +4,8 @@
  *      fs write stream, one write per line;
  *   2. control records with fsync, one at a time and 16 in flight (group commit), vs a plain
  *      write + fdatasync per line of the same bytes;
- *   3. requests through the real gateway with the journal on vs off (target ≥ 0.9×).
+ *   3. requests through the real gateway with the journal on vs off (target ≥ 0.9×), the load
+ *      from wrk when installed.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { closeSync, createWriteStream, fdatasyncSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
@@ -17,11 +18,12 @@ import { AuditJournal } from '../main/core/audit/journal.js';
 import { Exposure } from '../main/core/gateway/exposure.js';
 import { defaultLimits } from '../main/core/gateway/limits.js';
 import type { AccessEntry, AuditPort, ClientTokens, TokenCheck } from '../main/core/ports.js';
+import { generatorName, load as generate, wrkPath } from './load.js';
 
 const ACCESS = Number(process.env.BENCH_ACCESS ?? 200_000);
 const CONTROL = Number(process.env.BENCH_CONTROL ?? 400);
 const GATEWAY_SECONDS = Number(process.env.BENCH_GATEWAY_SECONDS ?? 3);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 4);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 6);
 
 const scratch = (): string => mkdtempSync(join(tmpdir(), 'pc-bench-audit-'));
 const rate = (n: number, ms: number): number => Math.round(n / (ms / 1000));
@@ -185,7 +187,17 @@ process.stdout.write(String(done / ((performance.now() - started) / 1000)));
 agent.destroy();
 `;
 
-function load(port: number): Promise<number> {
+/**
+ * wrk where installed (light: a client on another machine costs the gateway's host nothing, and
+ * a Node client here would take a core from the journal's own thread), else the Node client
+ * above, in its own process.
+ */
+async function load(port: number): Promise<number> {
+  if (wrkPath) {
+    const r = await generate({ url: `http://127.0.0.2:${port}/json`, connections: 16, seconds: GATEWAY_SECONDS, headers: { authorization: `Bearer ${SECRET}` } });
+    if (r.failures > 0) throw new Error(`the gateway refused ${r.failures} requests`);
+    return r.rps;
+  }
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--input-type=module', '-e', LOAD, String(port), SECRET, String(GATEWAY_SECONDS)], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
@@ -266,7 +278,7 @@ console.log(`  ratio one-at-a-time / plain  ${(syncMs / one.ms).toFixed(2)}×`);
 const gw = await gateway();
 if (typeof gw === 'string') console.log(`gateway: ${gw}`);
 else {
-  console.log(`gateway (16 keep-alive connections from a separate process, ${ROUNDS} rounds of ${GATEWAY_SECONDS} s each side, alternated):`);
+  console.log(`gateway (16 keep-alive connections from ${wrkPath ? generatorName : 'a Node client in its own process'}, ${ROUNDS} rounds of ${GATEWAY_SECONDS} s each side, alternated):`);
   console.log(`  journal off                  ${fmt(Math.round(gw.off))} requests/s`);
   console.log(`  journal on                   ${fmt(Math.round(gw.on))} requests/s (${fmt(gw.records)} records written)`);
   console.log(`  ratio on / off               ${(gw.on / gw.off).toFixed(2)}× (target ≥ 0.90×)`);
