@@ -46,6 +46,8 @@ const MB = 1024 * 1024;
 /** Beyond this many waiting access records the disk is not keeping up: further ones are counted, not kept. */
 const MAX_PENDING = 200_000;
 const DAY_MS = 86_400_000;
+/** Access records sent to the writer thread together at most. */
+const BATCH_RECORDS = 1_024;
 
 /**
  * The append-only, hash-chained journal: `<home>/audit/journal-<first seq>.jsonl`. Records
@@ -124,8 +126,9 @@ export class AuditJournal implements AuditPort {
       return;
     }
     // Handed over as is: the writer thread makes the record (redaction, ISO time, JSON, hash).
-    this.pending.push({ access: entry, at: this.nowMs() });
-    this.schedule(false);
+    // A full batch goes at once: the thread works while more arrive, and no message grows huge.
+    if (this.pending.push({ access: entry, at: this.nowMs() }) >= BATCH_RECORDS) this.kick();
+    else this.schedule(false);
   }
 
   // ---- the rest of the module's surface --------------------------------------------------
