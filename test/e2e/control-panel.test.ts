@@ -8,9 +8,9 @@ import { appendFileSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../helpers/browser.js';
-import { startServe, type Served } from '../helpers/cli.js';
+import { runCli, startServe, type Served } from '../helpers/cli.js';
 import { freePort } from '../helpers/ports.js';
 import { tempDir } from '../helpers/tmp.js';
 import { captureView, layoutShift, openPanel, overflowAtZoom } from './support.js';
@@ -26,9 +26,18 @@ describe('control panel', { timeout: 120_000 }, () => {
   let secret = '';
   let url = '';
 
+  let home = '';
+
   beforeAll(async () => {
-    served = await startServe(tempDir());
+    home = tempDir();
+    served = await startServe(home);
     ({ page, errors } = await openPanel(await launchChromium(), served.url));
+  });
+
+  // The settings test below sets "leave servers running" on quit, as a user may: so Jupyter is
+  // stopped here, before `serve` is (the helper stops serve after the file's own hooks).
+  afterAll(async () => {
+    if (served) await runCli(['--home', home, 'stop', SERVER]);
   });
 
   const clipboard = (): Promise<string> => page.evaluate(() => navigator.clipboard.readText());
