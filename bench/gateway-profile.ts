@@ -4,6 +4,7 @@
  * gateway's CPU time per request (steadier than req/s on a shared machine).
  *   node --import tsx bench/gateway-profile.ts
  * PROF=1            run the gateway under `node --cpu-prof` (profiles into PROF_DIR, /tmp/gwprof)
+ * ROLES=FILE        measure this roles file (a variant of gateway-roles.ts) as "current"
  * BASELINE=FILE     also run the gateway role of another checkout's gateway-roles.ts, side by side
  * CPU per request is the whole process's (every thread) and the main thread's alone (the event
  * loop, which serves every request; the journal's writer thread runs beside it).
@@ -58,7 +59,7 @@ async function run(name: string, port: number, pid: number, secs: number): Promi
 }
 
 async function main(): Promise<void> {
-  const roles = env.TSX ? new URL('./gateway-roles.ts', import.meta.url).pathname : await bundleRoles();
+  const roles = env.TSX ? new URL('./gateway-roles.ts', import.meta.url).pathname : await bundleRoles(env.ROLES ? new URL(env.ROLES, `file://${process.cwd()}/`).pathname : undefined);
   const up = await start(roles, 'upstream', []);
   const prof = env.PROF ? ['--cpu-prof', `--cpu-prof-dir=${env.PROF_DIR ?? '/tmp/gwprof'}`] : [];
   const targets = [{ name: 'current', ...(await start(roles, env.ROLE ?? 'gateway', prof, String(up.port), TOKEN)) }];
