@@ -36,7 +36,9 @@ type Done = (err: Error | null, record?: AuditRecord) => void;
 interface Batch {
   id: number;
   count: number;
-  /** Items still unwritten that are access records: counted as dropped if their write fails. */
+  /** How many are gateway requests: counted as dropped if their write fails. */
+  accessCount: number;
+  /** Who waits for which record (by index in the batch). */
   callbacks: Array<{ index: number; done: Done }>;
   /** Resolved once the batch is answered (flush waits on this). */
   answered?: (error: Error | null) => void;
@@ -71,6 +73,7 @@ export class AuditJournal implements AuditPort {
   private pending: WriterItem[] = [];
   private pendingCallbacks: Batch['callbacks'] = [];
   private pendingDurable = false;
+  private pendingAccess = 0;
   /** Sent, not yet answered, oldest first. */
   private inflight: Batch[] = [];
   private inflightCount = 0;
@@ -127,6 +130,7 @@ export class AuditJournal implements AuditPort {
     }
     // Handed over as is: the writer thread makes the record (redaction, ISO time, JSON, hash).
     // A full batch goes at once: the thread works while more arrive, and no message grows huge.
+    this.pendingAccess++;
     if (this.pending.push({ access: entry, at: this.nowMs() }) >= BATCH_RECORDS) this.kick();
     else this.schedule(false);
   }
@@ -347,11 +351,12 @@ export class AuditJournal implements AuditPort {
 
   /** Everything waiting, as one batch no longer pending. */
   private take(answered?: Batch['answered']): { batch: Batch; items: WriterItem[]; durable: boolean } {
-    const batch: Batch = { id: this.nextId++, count: this.pending.length, callbacks: this.pendingCallbacks, answered };
+    const batch: Batch = { id: this.nextId++, count: this.pending.length, accessCount: this.pendingAccess, callbacks: this.pendingCallbacks, answered };
     const taken = { batch, items: this.pending, durable: this.pendingDurable };
     this.pending = [];
     this.pendingCallbacks = [];
     this.pendingDurable = false;
+    this.pendingAccess = 0;
     return taken;
   }
 
@@ -424,7 +429,9 @@ export class AuditJournal implements AuditPort {
       done(error);
       failedWithCallback++;
     }
-    this.dropped += batch.count - from - failedWithCallback;
+    // Which of the failed ones were requests is not kept (the items went to the thread); a
+    // whole batch fails together in practice, and then the count is exact.
+    this.dropped += Math.min(batch.accessCount, batch.count - from - failedWithCallback);
     if (!callbacksOnly) batch.answered?.(error);
   }
 
