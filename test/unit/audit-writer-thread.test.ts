@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import { listJournalFiles } from '../../main/core/audit/files.js';
@@ -64,6 +64,33 @@ describe('journal writer thread', () => {
     expect(actions[0]).toBe('server.start');
     expect(actions.at(-1)).toBe('server.stop');
     expect((await verifyJournal(journal.dir, { head: null })).ok).toBe(true);
+  });
+
+  it('counts the requests it could not write and says so once it can write again', async () => {
+    const home = tempDir('pc-writer-');
+    const journal = new AuditJournal({ home, maxFileBytes: 1 });
+    await journal.record(control('server.start'));
+    // Every record needs a new file now, and the folder is a plain file: nothing can be written.
+    rmSync(journal.dir, { recursive: true });
+    writeFileSync(journal.dir, 'not a folder');
+    for (let i = 0; i < 7; i++) {
+      journal.access({ server: 'pico', mode: 'lan', client: '10.0.0.2', method: 'GET', path: `/r${i}`, status: 200, bytesIn: 0, bytesOut: 5, durationMs: 1 });
+    }
+    await expect(journal.flush()).rejects.toThrow(/cannot be written/);
+    expect(journal.isUnwritable).toBe(true);
+    rmSync(journal.dir);
+    mkdirSync(journal.dir);
+    await journal.record(control('server.stop'));
+    await journal.flush();
+    await journal.close();
+    const records = listJournalFiles(journal.dir).flatMap((f) =>
+      readFileSync(f.path, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => parseLine(l) as AuditRecord),
+    );
+    expect(records.map((r) => r.action)).toEqual(['server.stop', 'audit.dropped']);
+    expect(records[1]).toMatchObject({ kind: 'system', outcome: 'error', params: { count: 7 } });
   });
 
   it('lets a process that is done exit while its journal is still open', async () => {
