@@ -279,7 +279,18 @@ export class AuditJournal implements AuditPort {
 
   /** A writer thread that died is replaced, continuing from the journal's end as found on disk. */
   private restart(): Promise<void> {
-    this.restarting ??= this.startThread(findJournalEnd(this.dir)).finally(() => {
+    this.restarting ??= (async () => {
+      const end = findJournalEnd(this.dir);
+      // A thread killed mid-write may have left a torn line, which findJournalEnd cut away.
+      if (end.repaired) {
+        this.appendSystem('audit.repair', 'ok', 'a torn last line (cut short when the writer stopped) was truncated', {
+          file: end.repaired.file,
+          line: end.repaired.line,
+          bytes: end.repaired.bytes,
+        });
+      }
+      await this.startThread(end);
+    })().finally(() => {
       this.restarting = null;
     });
     return this.restarting;
