@@ -18,10 +18,11 @@ import { stop } from './commands/stop.js';
 import { token } from './commands/token.js';
 import { expose } from './commands/expose.js';
 import { lockdown } from './commands/lockdown.js';
+import { gateway } from './commands/gateway.js';
 import { interfaces } from './commands/interfaces.js';
 import { createContext, exitCodes, UsageError, type Command } from './context.js';
 
-const commands: Command[] = [serve, add, edit, ls, rm, start, stop, restart, reset, status, logs, profiles, token, audit, expose, lockdown, interfaces];
+const commands: Command[] = [serve, add, edit, ls, rm, start, stop, restart, reset, status, logs, profiles, token, audit, expose, lockdown, interfaces, gateway];
 
 function usage(): string {
   const width = Math.max(...commands.map((c) => c.usage.length));

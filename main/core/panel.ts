@@ -211,7 +211,7 @@ export function createPanel(options: PanelOptions): Panel {
         return name === undefined ? null : (exposure.view(id, name).urls[0] ?? null);
       },
     }),
-    ...exposureHandlers({ exposure, servers: { list: () => supervisor.list(), resolve: serverRef } }),
+    ...exposureHandlers({ exposure, servers: { list: () => supervisor.list(), resolve: serverRef }, settings, audit }),
   };
 
   return {

@@ -2,7 +2,9 @@
  * The exposure commands end to end: the real `portcullis` bin against a real engine with the
  * private test keyring, a real supervised server, and requests through the gateway.
  */
+import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { hasTestKeyring, noKeyringReason, startKeyringEngine } from '../helpers/keyring.js';
@@ -90,5 +92,53 @@ describeKeyring('portcullis expose / lockdown / interfaces', () => {
     const again = await cli('lockdown', 'llm');
     expect(again.stdout).toContain('llm is local');
     expect((await cli('lockdown')).code).toBe(2);
+  });
+
+  it('answers to extra host names and believes a trusted proxy, on an open listener, once set with `portcullis gateway`', async () => {
+    const engine = await startKeyringEngine();
+    const cli = (...args: string[]) => runCli(['--home', engine.home, ...args]);
+    const upstreamPort = await freePort();
+    await engine.call('servers.add', { name: 'llm', command: process.execPath, args: [fixture('http-server.mjs'), '--port', String(upstreamPort)], port: upstreamPort });
+    await engine.call('servers.start', { name: 'llm' });
+    const port = await freePort('127.0.0.2');
+    const exposed = await cli('expose', 'llm', '--mode', 'lan', '--bind', '127.0.0.2', '--port', String(port));
+    const secret = /shown only this once[^\n]*\n\s+(\S+)/.exec(exposed.stdout)?.[1] as string;
+    const viaName = () => call(port, { host: `gpu.lab.example:${port}`, path: '/v1/models', headers: { authorization: `Bearer ${secret}` } });
+    const viaProxy = () => call(port, { from: '127.0.0.5', path: '/v1/models', headers: { authorization: `Bearer ${secret}`, 'x-forwarded-for': '198.51.100.7' } });
+    await waitFor(async () => (await call(port, { path: '/v1/models', headers: { authorization: `Bearer ${secret}` } })).status === 200, 10_000, 'the gateway to forward');
+
+    // Before: an unknown name is DNS rebinding as far as the gateway knows, and a client's own
+    // X-Forwarded-For is not believed.
+    expect((await viaName()).status).toBe(421);
+    expect((await viaProxy()).status).toBe(200);
+
+    const bad = await cli('gateway', '--host-name', 'http://gpu.lab.example:8080', '--trusted-proxy', '127.0.0.5');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('hostNames.0');
+    expect(bad.stderr).toContain('without a scheme, port or path');
+    const badProxy = await cli('gateway', '--trusted-proxy', 'proxy.lan');
+    expect(badProxy.code).toBe(2);
+    expect(badProxy.stderr).toContain('must be an IP address');
+    // Nothing of a refused change is applied.
+    expect(await engine.call('exposure.settings', {})).toMatchObject({ hostNames: [], trustedProxies: [] });
+
+    const set = await cli('gateway', '--host-name', 'GPU.lab.example', '--trusted-proxy', '127.0.0.5');
+    expect(set.code).toBe(0);
+    expect(set.stdout).toContain('host names: gpu.lab.example');
+    expect(set.stdout).toContain('trusted proxies: 127.0.0.5');
+
+    // The listener that was already open answers to the name and believes the proxy now.
+    expect((await viaName()).status).toBe(200);
+    expect((await viaProxy()).status).toBe(200);
+    const [access] = (await engine.call('audit.query', { kind: 'access', limit: 1 })).records;
+    expect(access?.actor).toMatchObject({ kind: 'client', address: '198.51.100.7' });
+    const [change] = (await engine.call('audit.query', { action: 'settings.change', limit: 1 })).records;
+    expect(change).toMatchObject({ kind: 'control', outcome: 'ok', params: { key: 'exposure' }, from: { hostNames: [], trustedProxies: [] }, to: { hostNames: ['gpu.lab.example'], trustedProxies: ['127.0.0.5'] } });
+    const saved = JSON.parse(readFileSync(join(engine.home, 'config.json'), 'utf8')) as { exposure: unknown };
+    expect(saved.exposure).toMatchObject({ hostNames: ['gpu.lab.example'], trustedProxies: ['127.0.0.5'] });
+
+    const cleared = await cli('gateway', '--no-host-names', '--no-trusted-proxies', '--json');
+    expect(JSON.parse(cleared.stdout)).toMatchObject({ hostNames: [], trustedProxies: [] });
+    expect((await viaName()).status).toBe(421);
   });
 });

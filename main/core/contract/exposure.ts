@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import type { AccessEntry } from '../ports.js';
 import { event, method, returns } from './define.js';
@@ -79,6 +80,36 @@ export const exposeArgs = z.object({
 
 const byName = z.object({ name: serverName });
 
+/** What the gateway answers to beyond the listener's own addresses, and whom it believes about clients. */
+export interface GatewaySettingsView {
+  /** Extra DNS names clients may use in Host (a name in your DNS pointing at this machine). */
+  hostNames: string[];
+  /** Proxies in front of the gateway whose X-Forwarded-For is believed (exact addresses). */
+  trustedProxies: string[];
+  /** Names always allowed: this machine's host name and its .local name. */
+  machineNames: string[];
+}
+
+const DNS_NAME = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/;
+
+const hostName = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(DNS_NAME, 'each host name must be a DNS name such as gpu.lab.example: letters, digits, hyphens and dots, without a scheme, port or path');
+
+const proxyAddress = z
+  .string()
+  .trim()
+  .refine((v) => isIP(v) !== 0, 'each trusted proxy must be an IP address such as 10.0.0.5 or fd00::5 (the proxy\'s own address, as the gateway sees it)');
+
+const updateGatewaySettings = z
+  .object({
+    hostNames: z.array(hostName).max(32, 'at most 32 host names').optional(),
+    trustedProxies: z.array(proxyAddress).max(32, 'at most 32 trusted proxies').optional(),
+  })
+  .refine((v) => v.hostNames !== undefined || v.trustedProxies !== undefined, 'give hostNames, trustedProxies or both');
+
 export const exposureMethods = {
   'exposure.list': method(z.object({}), returns<ExposureView[]>(), 'Every server\'s exposure: mode, URLs, expiry.'),
   'exposure.get': method(byName, returns<ExposureView>(), 'One server\'s exposure.'),
@@ -97,6 +128,12 @@ export const exposureMethods = {
     z.object({}),
     returns<NetworkInterfaceView[]>(),
     'The machine\'s interface addresses with their kind, to choose a LAN address from.',
+  ),
+  'exposure.settings': method(z.object({}), returns<GatewaySettingsView>(), 'Extra host names and trusted proxies of every listener.'),
+  'exposure.updateSettings': method(
+    updateGatewaySettings,
+    returns<GatewaySettingsView>(),
+    'Replace the extra host names or the trusted proxies; in force at once for open listeners too.',
   ),
 };
 

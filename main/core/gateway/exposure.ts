@@ -78,11 +78,14 @@ export class Exposure {
   private readonly unsubscribe: () => void;
   /** Bumped by lock down all: an expose still on its way when it came is not completed. */
   private epoch = 0;
+  /** Shared by every listener, so a change applies to open ones at once. */
+  private readonly trustedProxies: Set<string>;
 
   constructor(private readonly deps: ExposureDeps) {
     this.now = deps.now ?? Date.now;
     this.interfaces = deps.interfaces ?? listInterfaces;
     this.feed = new AccessFeed(deps.onAccess);
+    this.trustedProxies = new Set(deps.trustedProxies ?? []);
     this.unsubscribe = deps.tokens.onInvalidated((serverId, tokenId) => this.open.get(serverId)?.listener.endToken(tokenId));
   }
 
@@ -98,6 +101,23 @@ export class Exposure {
       this.deps.store.save(id, { ...state, mode: 'local', expiresAt: null });
     }
     return said;
+  }
+
+  /** New trusted proxies, believed by every listener from the next request on. */
+  setTrustedProxies(addresses: readonly string[]): void {
+    this.trustedProxies.clear();
+    for (const a of addresses) this.trustedProxies.add(a);
+  }
+
+  /** The names clients may use changed: open listeners re-read them now. */
+  refreshHostNames(): void {
+    for (const o of this.open.values()) o.listener.refreshHosts();
+  }
+
+  /** This machine's own names, always allowed in Host. */
+  machineNames(): string[] {
+    const own = hostname().toLowerCase();
+    return [own, `${own}.local`];
   }
 
   listInterfaces(): NetworkInterfaceView[] {
@@ -238,8 +258,7 @@ export class Exposure {
 
   private async openListener(server: { id: string; name: string }, mode: OpenMode, bind: string, port: number, limits: GatewayLimits): Promise<ExposureListener> {
     const extra = (): string[] => {
-      const own = hostname().toLowerCase();
-      const names = [own, `${own}.local`, ...(this.deps.hostNames?.(server.id) ?? [])];
+      const names = [...this.machineNames(), ...(this.deps.hostNames?.(server.id) ?? [])];
       if (isLoopbackAddress(bind)) names.push('localhost');
       return [...listenerAddresses(bind, this.interfaces()), ...names];
     };
@@ -249,7 +268,7 @@ export class Exposure {
       upstream: (id: string) => this.deps.servers.target(id),
       record: (e: AccessEntry) => this.access(e),
     };
-    const config = { serverId: server.id, serverName: server.name, mode, port, hostNames: extra, limits, trustedProxies: new Set(this.deps.trustedProxies ?? []) };
+    const config = { serverId: server.id, serverName: server.name, mode, port, hostNames: extra, limits, trustedProxies: this.trustedProxies };
     try {
       return await ExposureListener.open({ ...config, bind }, deps);
     } catch (err) {

@@ -131,6 +131,11 @@ export class ExposureListener {
     return Promise.all([done, pool?.destroy()]).then(() => undefined);
   }
 
+  /** The names clients may use in Host changed (settings): re-read them. */
+  refreshHosts(): void {
+    this.allow.refresh();
+  }
+
   /** A token was revoked or expired: connections it opened (streams, tunnels) end now. */
   endToken(tokenId: string): void {
     for (const socket of this.sockets) if (this.socketToken.get(socket) === tokenId) socket.destroy();

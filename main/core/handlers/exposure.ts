@@ -1,17 +1,32 @@
 import type { Handlers } from '../api.js';
 import type { Exposure } from '../gateway/exposure.js';
+import type { AuditPort } from '../ports.js';
+import type { Settings } from '../settings/store.js';
 
 type ExposureHandlers = Pick<
   Handlers,
-  'exposure.list' | 'exposure.get' | 'exposure.expose' | 'exposure.lockdown' | 'exposure.lockdownAll' | 'exposure.interfaces'
+  | 'exposure.list'
+  | 'exposure.get'
+  | 'exposure.expose'
+  | 'exposure.lockdown'
+  | 'exposure.lockdownAll'
+  | 'exposure.interfaces'
+  | 'exposure.settings'
+  | 'exposure.updateSettings'
 >;
 
 export function exposureHandlers(deps: {
   exposure: Exposure;
   /** Every server's id and name, and one by name (throws not_found). */
   servers: { list(): Array<{ id: string; name: string }>; resolve(name: string): { id: string; name: string } };
+  settings: Settings;
+  audit: AuditPort;
 }): ExposureHandlers {
-  const { exposure, servers } = deps;
+  const { exposure, servers, settings, audit } = deps;
+  const view = () => {
+    const { hostNames, trustedProxies } = settings.get().exposure;
+    return { hostNames, trustedProxies, machineNames: exposure.machineNames() };
+  };
   return {
     'exposure.list': async () => servers.list().map((s) => exposure.view(s.id, s.name)),
     'exposure.get': async ({ name }) => {
@@ -22,5 +37,22 @@ export function exposureHandlers(deps: {
     'exposure.lockdown': async ({ name }, ctx) => exposure.lockdown(name, ctx.actor),
     'exposure.lockdownAll': async (_args, ctx) => exposure.lockdownAll(ctx.actor),
     'exposure.interfaces': async () => exposure.listInterfaces(),
+    'exposure.settings': async () => view(),
+    'exposure.updateSettings': async (change, ctx) => {
+      const before = settings.get().exposure;
+      const from = { hostNames: before.hostNames, trustedProxies: before.trustedProxies };
+      // Duplicates dropped, order kept: the list is what the user reads back.
+      const to = {
+        hostNames: [...new Set(change.hostNames ?? before.hostNames)],
+        trustedProxies: [...new Set(change.trustedProxies ?? before.trustedProxies)],
+      };
+      // Saved first (validated whole), recorded durably, then applied: believing a proxy's
+      // X-Forwarded-For widens trust, so it never takes effect unrecorded.
+      settings.update((draft) => Object.assign(draft.exposure, to));
+      await audit.record({ kind: 'control', actor: ctx.actor, action: 'settings.change', outcome: 'ok', params: { key: 'exposure' }, from, to });
+      exposure.setTrustedProxies(to.trustedProxies);
+      exposure.refreshHostNames();
+      return view();
+    },
   };
 }

@@ -4,6 +4,7 @@ import { useEffect, useState } from 'react';
 import type { DesktopSettings, SupervisorSettings } from '../../../main/core/api';
 import { useApi } from '../bridge/context';
 import { AuditSettings } from '../components/AuditSettings';
+import { GatewaySettings } from '../components/GatewaySettings';
 import { ColorSchemeSwitch } from '../components/ColorSchemeSwitch';
 import { useSystem } from '../state/system';
 import { errorMessage } from '../util/format';
@@ -82,6 +83,7 @@ export function SettingsView() {
           )}
         </Stack>
       </Paper>
+      <GatewaySettings />
       <AuditSettings />
       {system?.face === 'desktop' && desktop && (
         <Paper withBorder radius="md" p="md">
