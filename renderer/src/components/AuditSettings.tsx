@@ -1,10 +1,11 @@
-import { Alert, Badge, Button, Code, Group, NumberInput, Paper, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Badge, Button, Code, Group, NumberInput, Select, Table, Text, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useEffect, useState } from 'react';
 import type { AuditSettingsView, AuditSourceView } from '../../../main/core/api';
 import { useApi } from '../bridge/context';
 import { useServersState } from '../state/use-servers';
 import { errorMessage } from '../util/format';
+import { SettingsSection } from './SettingsSection';
 
 /** The journal's retention and file size, and which servers' own audit files are followed. */
 export function AuditSettings() {
@@ -57,74 +58,69 @@ export function AuditSettings() {
   };
 
   return (
-    <Paper withBorder radius="md" p="md">
-      <Stack gap="md">
-        <Title order={3} size="h5">
-          Audit journal
-        </Title>
-        {settings && (
-          <Text size="sm">
-            Kept in <Code>{settings.dir}</Code>
-          </Text>
-        )}
-        <Group align="flex-end" wrap="wrap">
-          <NumberInput label="Keep records for (days)" min={1} max={3650} value={retention} onChange={setRetention} w={200} />
-          <NumberInput label="Start a new file at (MB)" min={1} max={1024} value={maxMb} onChange={setMaxMb} w={200} />
-          <Button variant="default" onClick={() => void save()} disabled={!settings}>
-            Save
-          </Button>
-        </Group>
-        {error && (
-          <Alert color="red" title="Not saved">
-            {error}
-          </Alert>
-        )}
-        <Text size="sm" fw={500}>
-          Servers' own audit logs
+    <SettingsSection title="Audit journal">
+      {settings && (
+        <Text size="sm">
+          Kept in <Code>{settings.dir}</Code>
         </Text>
-        {sources.length === 0 ? (
-          <Text size="sm" c="dimmed">
-            None followed yet. Profiles that keep one (picochat web, palinode MCP) are followed by themselves.
-          </Text>
-        ) : (
-          <Table aria-label="Servers' own audit logs">
-            <Table.Tbody>
-              {sources.map((s) => (
-                <Table.Tr key={`${s.server}-${s.path}`}>
-                  <Table.Td fw={600}>{s.server}</Table.Td>
-                  <Table.Td ff="monospace" fz="sm">
-                    {s.path}
-                  </Table.Td>
-                  <Table.Td>
-                    <Badge size="sm" variant="light" color={s.state === 'following' ? 'green' : s.state === 'error' ? 'red' : 'gray'} title={s.detail ?? undefined}>
-                      {s.state}
-                    </Badge>
-                  </Table.Td>
-                  <Table.Td>
-                    {s.origin === 'setting' && (
-                      <Button size="compact-xs" variant="subtle" color="red" onClick={() => void setSource(s.server, null)} aria-label={`Stop following ${s.server}'s audit log`}>
-                        Remove
-                      </Button>
-                    )}
-                  </Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        )}
-        <Group align="flex-end" wrap="wrap">
-          <Select label="Server" data={servers.map((s) => s.name)} value={server} onChange={setServer} w={180} />
-          <TextInput label="Its audit file (JSON Lines)" placeholder="/srv/runs/.audit/audit.jsonl" value={path} onChange={(e) => setPath(e.currentTarget.value)} w={320} />
-          <Button variant="default" disabled={!server || !path.trim()} onClick={() => server && void setSource(server, path.trim())}>
-            Follow
-          </Button>
-        </Group>
-        {sourceError && (
-          <Text size="sm" c="var(--pc-text-red)" role="alert">
-            {sourceError}
-          </Text>
-        )}
-      </Stack>
-    </Paper>
+      )}
+      <Group align="flex-end" wrap="wrap">
+        <NumberInput label="Keep records for (days)" min={1} max={3650} value={retention} onChange={setRetention} w={200} />
+        <NumberInput label="Start a new file at (MB)" min={1} max={1024} value={maxMb} onChange={setMaxMb} w={200} />
+        <Button variant="default" onClick={() => void save()} disabled={!settings}>
+          Save
+        </Button>
+      </Group>
+      {error && (
+        <Alert color="red" title="Not saved">
+          {error}
+        </Alert>
+      )}
+      <Text size="sm" fw={500}>
+        Servers' own audit logs
+      </Text>
+      {sources.length === 0 ? (
+        <Text size="sm" c="dimmed">
+          None followed yet. Profiles that keep one (picochat web, palinode MCP) are followed by themselves.
+        </Text>
+      ) : (
+        <Table aria-label="Servers' own audit logs">
+          <Table.Tbody>
+            {sources.map((s) => (
+              <Table.Tr key={`${s.server}-${s.path}`}>
+                <Table.Td fw={600}>{s.server}</Table.Td>
+                <Table.Td ff="monospace" fz="sm">
+                  {s.path}
+                </Table.Td>
+                <Table.Td>
+                  <Badge size="sm" variant="light" color={s.state === 'following' ? 'green' : s.state === 'error' ? 'red' : 'gray'} title={s.detail ?? undefined}>
+                    {s.state}
+                  </Badge>
+                </Table.Td>
+                <Table.Td>
+                  {s.origin === 'setting' && (
+                    <Button size="compact-xs" variant="subtle" color="red" onClick={() => void setSource(s.server, null)} aria-label={`Stop following ${s.server}'s audit log`}>
+                      Remove
+                    </Button>
+                  )}
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      )}
+      <Group align="flex-end" wrap="wrap">
+        <Select label="Server" data={servers.map((s) => s.name)} value={server} onChange={setServer} w={180} />
+        <TextInput label="Its audit file (JSON Lines)" placeholder="/srv/runs/.audit/audit.jsonl" value={path} onChange={(e) => setPath(e.currentTarget.value)} w={320} />
+        <Button variant="default" disabled={!server || !path.trim()} onClick={() => server && void setSource(server, path.trim())}>
+          Follow
+        </Button>
+      </Group>
+      {sourceError && (
+        <Text size="sm" c="var(--pc-text-red)" role="alert">
+          {sourceError}
+        </Text>
+      )}
+    </SettingsSection>
   );
 }

@@ -1,9 +1,10 @@
-import { Alert, Button, Code, Group, Paper, Stack, TagsInput, Text, Title } from '@mantine/core';
+import { Alert, Button, Code, Group, TagsInput, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useEffect, useState } from 'react';
 import type { GatewaySettingsView } from '../../../main/core/api';
 import { useApi } from '../bridge/context';
 import { errorMessage } from '../util/format';
+import { SettingsSection } from './SettingsSection';
 
 /**
  * The names every listener answers to besides its own addresses (a DNS name pointing at this
@@ -41,59 +42,54 @@ export function GatewaySettings() {
   };
 
   return (
-    <Paper withBorder radius="md" p="md">
-      <Stack gap="md">
-        <Title order={3} size="h5">
-          Gateway
-        </Title>
-        <TagsInput
-          label="Extra host names"
-          description={
-            <>
-              DNS names of this machine that clients may use. Always allowed: the listener's addresses
-              {settings && (
-                <>
-                  {' and '}
-                  {settings.machineNames.map((n, i) => (
-                    <span key={n}>
-                      {i > 0 && ', '}
-                      <Code>{n}</Code>
-                    </span>
-                  ))}
-                </>
-              )}
-              .
-            </>
-          }
-          placeholder="gpu.lab.example, then Enter"
-          value={hostNames}
-          onChange={setHostNames}
-          splitChars={[',', ' ']}
-          clearable
-        />
-        <TagsInput
-          label="Trusted proxies"
-          description="Addresses of reverse proxies in front of Portcullis. Only their X-Forwarded-For is believed; leave empty when clients connect directly."
-          placeholder="10.0.0.5, then Enter"
-          value={proxies}
-          onChange={setProxies}
-          splitChars={[',', ' ']}
-          clearable
-        />
-        <Group>
-          <Button variant="default" onClick={() => void save()} disabled={!settings} aria-label="Save gateway settings">
-            Save
-          </Button>
-          <Text size="xs" c="dimmed">
-            In force at once, also for servers already exposed.
-          </Text>
-        </Group>
-        {error && (
-          <Alert color="red" title="Not saved">
-            {error}
-          </Alert>
-        )}
-      </Stack>
-    </Paper>
+    <SettingsSection title="Gateway">
+      <TagsInput
+        label="Extra host names"
+        description={
+          <>
+            DNS names of this machine that clients may use. Always allowed: the listener's addresses
+            {settings && (
+              <>
+                {' and '}
+                {settings.machineNames.map((n, i) => (
+                  <span key={n}>
+                    {i > 0 && ', '}
+                    <Code>{n}</Code>
+                  </span>
+                ))}
+              </>
+            )}
+            .
+          </>
+        }
+        placeholder="gpu.lab.example, then Enter"
+        value={hostNames}
+        onChange={setHostNames}
+        splitChars={[',', ' ']}
+        clearable
+      />
+      <TagsInput
+        label="Trusted proxies"
+        description="Addresses of reverse proxies in front of Portcullis. Only their X-Forwarded-For is believed; leave empty when clients connect directly."
+        placeholder="10.0.0.5, then Enter"
+        value={proxies}
+        onChange={setProxies}
+        splitChars={[',', ' ']}
+        clearable
+      />
+      <Group>
+        <Button variant="default" onClick={() => void save()} disabled={!settings} aria-label="Save gateway settings">
+          Save
+        </Button>
+        <Text size="xs" c="dimmed">
+          In force at once, also for servers already exposed.
+        </Text>
+      </Group>
+      {error && (
+        <Alert color="red" title="Not saved">
+          {error}
+        </Alert>
+      )}
+    </SettingsSection>
   );
 }

@@ -1,4 +1,4 @@
-import { Alert, Paper, Radio, Stack, Switch, Text, Title } from '@mantine/core';
+import { Alert, Radio, Stack, Switch, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useEffect, useState } from 'react';
 import type { DesktopSettings, SupervisorSettings } from '../../../main/core/api';
@@ -8,6 +8,7 @@ import { GatewaySettings } from '../components/GatewaySettings';
 import { ColorSchemeSwitch } from '../components/ColorSchemeSwitch';
 import { useSystem } from '../state/system';
 import { errorMessage } from '../util/format';
+import { SettingsSection } from '../components/SettingsSection';
 
 /** Portcullis-wide settings: what quitting does to servers, start at login, appearance. */
 export function SettingsView() {
@@ -42,94 +43,79 @@ export function SettingsView() {
           {error}
         </Alert>
       )}
-      <Paper withBorder radius="md" p="md">
-        <Stack gap="md">
-          <Title order={3} size="h5">
-            Servers
-          </Title>
-          {supervisor && (
-            <>
-              <Radio.Group
-                label="When Portcullis quits"
-                value={supervisor.onQuit}
-                onChange={(v) =>
-                  api
-                    .call('servers.updateSettings', { onQuit: v as SupervisorSettings['onQuit'] })
-                    .then(setSupervisor)
-                    .then(saved('when Portcullis quits'), failed)
-                }
-              >
-                <Stack gap={6} mt={6}>
-                  <Radio value="stop" label="Stop every server" />
-                  <Radio value="leave" label="Leave them running; the next start watches them again" />
-                </Stack>
-              </Radio.Group>
-              <Radio.Group
-                label="Servers found running after Portcullis stopped unexpectedly"
-                value={supervisor.orphans}
-                onChange={(v) =>
-                  api
-                    .call('servers.updateSettings', { orphans: v as SupervisorSettings['orphans'] })
-                    .then(setSupervisor)
-                    .then(saved('what happens to servers found running'), failed)
-                }
-              >
-                <Stack gap={6} mt={6}>
-                  <Radio value="adopt" label="Watch them again (their earlier output is lost)" />
-                  <Radio value="stop" label="Stop them" />
-                </Stack>
-              </Radio.Group>
-            </>
-          )}
-        </Stack>
-      </Paper>
+      <SettingsSection title="Servers">
+        {supervisor && (
+          <>
+            <Radio.Group
+              label="When Portcullis quits"
+              value={supervisor.onQuit}
+              onChange={(v) =>
+                api
+                  .call('servers.updateSettings', { onQuit: v as SupervisorSettings['onQuit'] })
+                  .then(setSupervisor)
+                  .then(saved('when Portcullis quits'), failed)
+              }
+            >
+              <Stack gap={6} mt={6}>
+                <Radio value="stop" label="Stop every server" />
+                <Radio value="leave" label="Leave them running; the next start watches them again" />
+              </Stack>
+            </Radio.Group>
+            <Radio.Group
+              label="Servers found running after Portcullis stopped unexpectedly"
+              value={supervisor.orphans}
+              onChange={(v) =>
+                api
+                  .call('servers.updateSettings', { orphans: v as SupervisorSettings['orphans'] })
+                  .then(setSupervisor)
+                  .then(saved('what happens to servers found running'), failed)
+              }
+            >
+              <Stack gap={6} mt={6}>
+                <Radio value="adopt" label="Watch them again (their earlier output is lost)" />
+                <Radio value="stop" label="Stop them" />
+              </Stack>
+            </Radio.Group>
+          </>
+        )}
+      </SettingsSection>
       <GatewaySettings />
       <AuditSettings />
       {system?.face === 'desktop' && desktop && (
-        <Paper withBorder radius="md" p="md">
-          <Stack gap="sm">
-            <Title order={3} size="h5">
-              Desktop
-            </Title>
-            <Switch
-              label="Open Portcullis when I log in"
-              checked={desktop.openAtLogin}
-              onChange={(e) =>
-                api
-                  .call('desktop.update', { openAtLogin: e.currentTarget.checked })
-                  .then(setDesktop)
-                  .then(saved('open at login'), failed)
-              }
-            />
-            <Switch
-              label="Keep running in the tray when I close the window"
-              description={
-                desktop.closeToTray
-                  ? 'Servers keep running; choose Quit in the tray to stop Portcullis.'
-                  : 'Closing the window quits Portcullis (servers stop or stay as set above).'
-              }
-              checked={desktop.closeToTray}
-              onChange={(e) =>
-                api
-                  .call('desktop.update', { closeToTray: e.currentTarget.checked })
-                  .then(setDesktop)
-                  .then(saved('close to tray'), failed)
-              }
-            />
-          </Stack>
-        </Paper>
+        <SettingsSection title="Desktop" gap="sm">
+          <Switch
+            label="Open Portcullis when I log in"
+            checked={desktop.openAtLogin}
+            onChange={(e) =>
+              api
+                .call('desktop.update', { openAtLogin: e.currentTarget.checked })
+                .then(setDesktop)
+                .then(saved('open at login'), failed)
+            }
+          />
+          <Switch
+            label="Keep running in the tray when I close the window"
+            description={
+              desktop.closeToTray
+                ? 'Servers keep running; choose Quit in the tray to stop Portcullis.'
+                : 'Closing the window quits Portcullis (servers stop or stay as set above).'
+            }
+            checked={desktop.closeToTray}
+            onChange={(e) =>
+              api
+                .call('desktop.update', { closeToTray: e.currentTarget.checked })
+                .then(setDesktop)
+                .then(saved('close to tray'), failed)
+            }
+          />
+        </SettingsSection>
       )}
-      <Paper withBorder radius="md" p="md">
-        <Stack gap="sm">
-          <Title order={3} size="h5">
-            Appearance
-          </Title>
-          <Text size="sm" c="dimmed">
-            Auto follows the system's light or dark mode.
-          </Text>
-          <ColorSchemeSwitch />
-        </Stack>
-      </Paper>
+      <SettingsSection title="Appearance" gap="sm">
+        <Text size="sm" c="dimmed">
+          Auto follows the system's light or dark mode.
+        </Text>
+        <ColorSchemeSwitch />
+      </SettingsSection>
     </Stack>
   );
 }
