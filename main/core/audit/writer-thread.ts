@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { BuildOptions } from 'esbuild';
+import { PortcullisError } from '../errors.js';
 import type { FromWriter, ToWriter, WriterStart } from './writer-protocol.js';
 
 /** The built writer's file name, next to the bundle that runs (out/main) or one folder up (a chunk). */
@@ -32,7 +33,7 @@ async function writerCode(): Promise<string> {
     const out = await build({ ...writerBuildOptions(join(dirname(here), 'writer-worker.ts')), write: false });
     compiled = out.outputFiles?.[0]?.text ?? '';
   } else {
-    throw new Error(`the audit journal's writer (${WRITER_FILE}) is missing beside ${here}; rebuild Portcullis (npm run build).`);
+    throw new PortcullisError('failed', `the audit journal's writer (${WRITER_FILE}) is missing beside ${here}: this installation of Portcullis is incomplete; reinstall it (from source: npm run build).`);
   }
   return compiled;
 }
