@@ -28,6 +28,10 @@ export interface ClientTokenDeps {
 
 const system: Actor = { kind: 'system' };
 
+/** Ended tokens stay listed this long, then leave settings; the audit journal keeps their story. */
+export const KEEP_ENDED_MS = 30 * 86_400_000;
+const DAY_MS = 86_400_000;
+
 /**
  * The life cycle of client tokens: the secret goes to the keychain, its metadata and hash to
  * settings, and the hash into the registry the gateway verifies against.
@@ -36,6 +40,7 @@ export class ClientTokenService implements ClientTokens {
   readonly registry: TokenRegistry;
   private readonly now: () => number;
   private flushTimer: NodeJS.Timeout | null = null;
+  private pruneTimer: NodeJS.Timeout | null = null;
 
   constructor(private readonly deps: ClientTokenDeps) {
     this.now = deps.now ?? Date.now;
@@ -48,6 +53,10 @@ export class ClientTokenService implements ClientTokens {
     const every = deps.lastUsedFlushMs ?? 30_000;
     this.flushTimer = setInterval(() => this.flushLastUsed(), every);
     this.flushTimer.unref();
+    // Rotating weekly for a year would otherwise list 52 dead tokens per server.
+    this.pruneEnded();
+    this.pruneTimer = setInterval(() => this.pruneEnded(), DAY_MS);
+    this.pruneTimer.unref();
   }
 
   // ---- the gateway's side ---------------------------------------------------------------
@@ -233,6 +242,8 @@ export class ClientTokenService implements ClientTokens {
   close(): void {
     if (this.flushTimer) clearInterval(this.flushTimer);
     this.flushTimer = null;
+    if (this.pruneTimer) clearInterval(this.pruneTimer);
+    this.pruneTimer = null;
     this.flushLastUsed();
     this.registry.close();
   }
@@ -312,6 +323,46 @@ export class ClientTokenService implements ClientTokens {
     if (current.state === 'active') {
       void this.retireExpired(current);
       void this.audit(system, 'token.expire', name, current, 'ok').catch(() => undefined);
+    }
+  }
+
+  /**
+   * Revoked, rotated-out and expired tokens whose end is more than KEEP_ENDED_MS ago leave the
+   * list and settings (their secrets left the keychain when they ended). An expired token whose
+   * secret could not be deleted yet (no endedAt) stays until it is.
+   */
+  private pruneEnded(): void {
+    const now = this.now();
+    const endOf = (r: ClientTokenRecord): string | null => (r.state === 'rotated' ? (r.graceUntil ?? r.endedAt) : r.endedAt);
+    const old = this.deps.store.read().client.filter((r) => {
+      if (accepted(stateOf(r, now))) return false;
+      const end = endOf(r);
+      return end !== null && Date.parse(end) + KEEP_ENDED_MS <= now;
+    });
+    if (old.length === 0) return;
+    const ids = new Set(old.map((r) => r.id));
+    try {
+      this.deps.store.write((draft) => {
+        draft.client = draft.client.filter((r) => !ids.has(r.id));
+      });
+    } catch {
+      return; // Settings cannot be written now: tried again tomorrow.
+    }
+    this.registry.remove([...ids]);
+    const byServer = new Map<string, number>();
+    for (const r of old) byServer.set(r.serverId, (byServer.get(r.serverId) ?? 0) + 1);
+    for (const [serverId, count] of byServer) {
+      void this.deps.audit
+        .record({
+          kind: 'system',
+          actor: system,
+          action: 'token.prune',
+          server: this.deps.serverName(serverId) ?? serverId,
+          outcome: 'ok',
+          reason: `tokens that ended more than ${KEEP_ENDED_MS / DAY_MS} days ago were removed from the list`,
+          params: { count },
+        })
+        .catch(() => undefined);
     }
   }
 
