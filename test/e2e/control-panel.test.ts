@@ -4,7 +4,7 @@
  * Jupyter Notebook from its profile, real gateway): each flow a user depends on, with a
  * screenshot of every view in light and dark and an axe-core check of each.
  */
-import { appendFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -173,6 +173,25 @@ describe('control panel', { timeout: 120_000 }, () => {
     await page.getByTestId('audit-raw').waitFor();
     await captureView(page, 'audit-detail');
     await page.keyboard.press('Escape');
+  });
+
+  it('exports the journal as CSV for a spreadsheet, with the filters applied and no secret in it', async () => {
+    await page.getByRole('textbox', { name: 'Text' }).fill('/api');
+    // The list (and so the export) follows the filter once typing pauses.
+    await expect.poll(async () => (await page.getByTestId('audit-row').allTextContents()).every((t) => t.includes('/api'))).toBe(true);
+    await page.getByRole('button', { name: 'Export' }).click();
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('menuitem', { name: 'CSV, for spreadsheets' }).click()]);
+    expect(download.suggestedFilename()).toMatch(/^portcullis-audit-.*\.csv$/);
+    const csv = readFileSync((await download.path()) as string, 'utf8');
+    const [header, ...rows] = csv.trim().split('\n');
+    expect(header).toBe('seq,ts,kind,actor,action,server,outcome,reason,params,from,to,prev');
+    // The two requests above, oldest first: allowed with the token label, then denied.
+    expect(rows.length).toBeGreaterThanOrEqual(2);
+    expect(rows.every((r) => r.includes('/api'))).toBe(true);
+    expect(rows.some((r) => r.includes('gateway.request') && r.includes(',ok,'))).toBe(true);
+    expect(rows.some((r) => r.includes(',denied,'))).toBe(true);
+    expect(csv).not.toContain(secret);
+    await page.getByRole('textbox', { name: 'Text' }).fill('');
   });
 
   it('warns about repeated failed sign-ins, and holds new records back while the user reads further down', async () => {

@@ -48,6 +48,15 @@ export const auditFilter = z.object({
 });
 export type AuditFilter = z.output<typeof auditFilter>;
 
+/** An export for the faces to save as a file: oldest first. */
+export interface AuditExport {
+  format: 'csv' | 'jsonl';
+  text: string;
+  count: number;
+  /** More records matched than the limit: the oldest were left out. */
+  truncated: boolean;
+}
+
 export interface AuditPage {
   /** Newest first. */
   records: AuditRecord[];
@@ -112,6 +121,14 @@ export const auditMethods = {
     }),
     returns<AuditPage>(),
     'Journal records matching the filters, newest first, one page at a time.',
+  ),
+  'audit.export': method(
+    auditFilter.extend({
+      format: z.enum(['csv', 'jsonl'], { error: 'format must be csv or jsonl' }),
+      limit: z.number().int().min(1, 'limit must be at least 1').max(100_000, 'limit must be at most 100000').default(100_000),
+    }),
+    returns<AuditExport>(),
+    'Matching records, oldest first, as CSV (for spreadsheets) or JSON Lines (as stored), up to the newest 100,000.',
   ),
   'audit.verify': method(z.object({}), returns<AuditVerifyReport>(), 'Check every journal file, the chain across files and the keychain head.'),
   'audit.acceptHead': method(

@@ -2,11 +2,12 @@ import type { Handlers } from '../api.js';
 import type { AuditModule } from '../audit/module.js';
 import { queryJournal } from '../audit/query.js';
 import type { Settings } from '../settings/store.js';
+import { exportJournal } from '../audit/export-text.js';
 import { PortcullisError } from '../errors.js';
 
 type AuditHandlers = Pick<
   Handlers,
-  'audit.query' | 'audit.verify' | 'audit.acceptHead' | 'audit.sources' | 'audit.setSource' | 'audit.serverLog' | 'audit.settings' | 'audit.updateSettings'
+  'audit.query' | 'audit.export' | 'audit.verify' | 'audit.acceptHead' | 'audit.sources' | 'audit.setSource' | 'audit.serverLog' | 'audit.settings' | 'audit.updateSettings'
 >;
 
 export function auditHandlers(deps: { audit: AuditModule; settings: Settings }): AuditHandlers {
@@ -21,6 +22,10 @@ export function auditHandlers(deps: { audit: AuditModule; settings: Settings }):
       // (A journal that cannot be written can still be read.)
       await audit.journal.flush().catch(() => undefined);
       return queryJournal(audit.journal.dir, args);
+    },
+    'audit.export': async ({ format, limit, ...filter }) => {
+      await audit.journal.flush().catch(() => undefined);
+      return exportJournal(audit.journal.dir, filter, format, limit);
     },
     'audit.verify': () => audit.verify(),
     'audit.acceptHead': async (_args, ctx) => {

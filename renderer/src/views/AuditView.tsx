@@ -1,4 +1,4 @@
-import { Alert, Badge, Button, Group, Paper, Stack, Table, Text, Title, UnstyledButton } from '@mantine/core';
+import { Alert, Badge, Button, Group, Menu, Paper, Stack, Table, Text, Title, UnstyledButton } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
 import { useMemo, useRef, useState } from 'react';
@@ -47,20 +47,15 @@ export function AuditView() {
   const [detail, setDetail] = useState<AuditRow | null>(null);
   const [exporting, setExporting] = useState(false);
 
-  const exportJsonl = async (): Promise<void> => {
+  const exportAs = async (format: 'csv' | 'jsonl'): Promise<void> => {
     setExporting(true);
     try {
-      const lines: string[] = [];
-      let before: number | undefined;
-      // The journal's own records, as stored, newest first, up to 100,000.
-      for (let i = 0; i < 10; i++) {
-        const page = await api.call('audit.query', { ...filter, limit: 10_000, before });
-        lines.push(...page.records.map((r) => JSON.stringify(r)));
-        if (page.nextBefore === null) break;
-        before = page.nextBefore;
-      }
-      downloadText(`portcullis-audit-${new Date().toISOString().slice(0, 19).replace(/:/g, '')}.jsonl`, lines.reverse().join('\n') + '\n');
-      notifications.show({ message: `Exported ${lines.length.toLocaleString()} records` });
+      // The journal's own records matching the filters, oldest first, the newest 100,000 at most.
+      const out = await api.call('audit.export', { ...filter, format });
+      downloadText(`portcullis-audit-${new Date().toISOString().slice(0, 19).replace(/:/g, '')}.${format}`, out.text);
+      notifications.show({
+        message: `Exported ${out.count.toLocaleString()} records${out.truncated ? ' (the newest 100,000; narrow the filters for older ones)' : ''}`,
+      });
     } catch (err) {
       notifications.show({ color: 'red', title: 'Could not export', message: errorMessage(err) });
     } finally {
@@ -74,9 +69,17 @@ export function AuditView() {
         <Title order={2}>Audit</Title>
         <Group gap="xs">
           <VerifyButton busy={verify.busy} run={verify.run} />
-          <Button variant="default" loading={exporting} onClick={() => void exportJsonl()}>
-            Export
-          </Button>
+          <Menu position="bottom-end">
+            <Menu.Target>
+              <Button variant="default" loading={exporting}>
+                Export
+              </Button>
+            </Menu.Target>
+            <Menu.Dropdown>
+              <Menu.Item onClick={() => void exportAs('csv')}>CSV, for spreadsheets</Menu.Item>
+              <Menu.Item onClick={() => void exportAs('jsonl')}>JSON Lines, as stored</Menu.Item>
+            </Menu.Dropdown>
+          </Menu>
         </Group>
       </Group>
       <VerifyOutcome report={verify.report} error={verify.error} />
