@@ -127,6 +127,8 @@ describeKeyring('portcullis expose / lockdown / interfaces', () => {
     expect(set.stdout).toContain('host names: gpu.lab.example');
     expect(set.stdout).toContain('trusted proxies: 127.0.0.5');
 
+    // The URLs a client can use now include the name.
+    expect((await engine.call('exposure.get', { name: 'llm' })).urls).toEqual([`http://127.0.0.2:${port}/`, `http://gpu.lab.example:${port}/`]);
     // The listener that was already open answers to the name and believes the proxy now.
     expect((await viaName()).status).toBe(200);
     expect((await viaProxy()).status).toBe(200);

@@ -132,7 +132,8 @@ export class Exposure {
       mode: o.mode,
       bind: o.bind,
       port: o.listener.port,
-      urls: urlsFor(listenerAddresses(o.bind, this.interfaces()), o.listener.port),
+      // Then one URL per DNS name set for the gateway (`portcullis gateway --host-name`).
+      urls: urlsFor([...listenerAddresses(o.bind, this.interfaces()), ...(this.deps.hostNames?.(serverId) ?? [])], o.listener.port),
       expiresAt: o.expiresAt === null ? null : new Date(o.expiresAt).toISOString(),
       since: new Date(o.since).toISOString(),
     };
