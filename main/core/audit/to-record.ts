@@ -24,28 +24,21 @@ export function fromAuditEntry(entry: AuditEntry, ts: string): Unchained {
 /** A gateway request: denied when the gateway gave a reason, an error when upstream failed. */
 export function fromAccessEntry(entry: AccessEntry, ts: string): Unchained {
   const outcome: AuditRecordOutcome = entry.reason !== undefined ? 'denied' : entry.status >= 500 ? 'error' : 'ok';
-  const actor: AuditActor = {
-    kind: 'client',
-    address: scrubString(entry.client),
-    ...(entry.tokenId !== undefined ? { tokenId: scrubString(entry.tokenId) } : {}),
-    ...(entry.tokenLabel !== undefined ? { tokenLabel: scrubString(entry.tokenLabel) } : {}),
+  // Built field by field, no spreads: this runs for every gateway request, and the key order
+  // (which the line's bytes follow) stays the same as ever.
+  const actor: AuditActor & { kind: 'client' } = { kind: 'client', address: scrubString(entry.client) };
+  if (entry.tokenId !== undefined) actor.tokenId = scrubString(entry.tokenId);
+  if (entry.tokenLabel !== undefined) actor.tokenLabel = scrubString(entry.tokenLabel);
+  const record: Unchained = { ts, kind: 'access', actor, action: 'gateway.request', server: scrubString(entry.server), outcome };
+  if (entry.reason !== undefined) record.reason = scrubString(entry.reason);
+  record.params = {
+    mode: entry.mode,
+    method: scrubString(entry.method).slice(0, 16),
+    path: scrubPath(entry.path),
+    status: entry.status,
+    bytesIn: entry.bytesIn,
+    bytesOut: entry.bytesOut,
+    durationMs: Math.round(entry.durationMs * 10) / 10,
   };
-  return {
-    ts,
-    kind: 'access',
-    actor,
-    action: 'gateway.request',
-    server: scrubString(entry.server),
-    outcome,
-    ...(entry.reason !== undefined ? { reason: scrubString(entry.reason) } : {}),
-    params: {
-      mode: entry.mode,
-      method: scrubString(entry.method).slice(0, 16),
-      path: scrubPath(entry.path),
-      status: entry.status,
-      bytesIn: entry.bytesIn,
-      bytesOut: entry.bytesOut,
-      durationMs: Math.round(entry.durationMs * 10) / 10,
-    },
-  };
+  return record;
 }
