@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import { listJournalFiles } from '../../main/core/audit/files.js';
@@ -28,6 +28,27 @@ describe('journal writer thread', () => {
     expect(live.map((r) => JSON.stringify(r))).toEqual(onDisk);
     expect(live[1]).toMatchObject({ seq: 2, kind: 'access', actor: { address: '10.0.0.2', tokenLabel: 'laptop' }, prev: hashLine(onDisk[0] as string) });
     expect(onDisk[1]).not.toContain('pcs_abc');
+    // Everything was written as it closed: a later flush has nothing to do.
+    await expect(journal.flush()).resolves.toBeUndefined();
+  });
+
+  it('repairs a line torn by a writer that died mid-write before the new writer continues, and says so', async () => {
+    const journal = new AuditJournal({ home: tempDir('pc-writer-') });
+    await journal.record(control('server.start'));
+    const thread = (journal as unknown as { thread: { worker: Worker } }).thread;
+    await thread.worker.terminate();
+    // What a thread killed inside its write leaves behind: half a line, no newline.
+    const file = listJournalFiles(journal.dir)[0] as { path: string };
+    appendFileSync(file.path, '{"seq":2,"ts":"2026-');
+    await journal.record(control('server.stop'));
+    await journal.close();
+    const records = readFileSync(file.path, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => parseLine(l) as AuditRecord);
+    expect(records.map((r) => r.action)).toEqual(['server.start', 'audit.repair', 'server.stop']);
+    expect(records[1]).toMatchObject({ kind: 'system', params: { line: 2 } });
+    expect((await verifyJournal(journal.dir, { head: null })).ok).toBe(true);
   });
 
   it('survives its thread dying mid-write: nothing acknowledged is lost, the rest is refused, the chain goes on', async () => {

@@ -1,36 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Actor } from '../../main/core/api.js';
-import type { AuditEntry, AuditPort, Keychain } from '../../main/core/ports.js';
+import { MemoryKeychain } from '../../main/core/audit/memory-keychain.js';
+import type { AuditEntry, AuditPort } from '../../main/core/ports.js';
 import { ClientTokenService } from '../../main/core/secrets/client-tokens.js';
-import { tokensSection, type TokenStore, type TokensSection } from '../../main/core/secrets/records.js';
-
-class MemoryKeychain implements Keychain {
-  readonly entries = new Map<string, string>();
-  async get(account: string) {
-    return this.entries.get(account) ?? null;
-  }
-  async set(account: string, secret: string) {
-    this.entries.set(account, secret);
-  }
-  async delete(account: string) {
-    return this.entries.delete(account);
-  }
-  async find(prefix: string) {
-    return [...this.entries].filter(([a]) => a.startsWith(prefix)).map(([account, secret]) => ({ account, secret }));
-  }
-}
-
-function memoryStore(): TokenStore {
-  let data: TokensSection = tokensSection.parse({});
-  return {
-    read: () => structuredClone(data),
-    write: (change) => {
-      const draft = structuredClone(data);
-      change(draft);
-      data = tokensSection.parse(draft);
-    },
-  };
-}
+import { memoryTokenStore } from '../helpers/token-store.js';
 
 const DAY = 86_400_000;
 const actor: Actor = { kind: 'cli', user: 'test' };
@@ -39,7 +12,7 @@ const server = { id: 'srv', name: 'demo' };
 describe('ended tokens', () => {
   it('leave the list 30 days after they ended, recorded in the audit journal; active ones and recent ends stay', async () => {
     let now = Date.parse('2026-01-01T00:00:00Z');
-    const store = memoryStore();
+    const store = memoryTokenStore();
     const keychain = new MemoryKeychain();
     const records: AuditEntry[] = [];
     const audit: AuditPort = { record: async (e) => void records.push(e), access: () => undefined };

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { Actor } from '../../main/core/api.js';
-import { nullAudit, type Keychain } from '../../main/core/ports.js';
+import { MemoryKeychain } from '../../main/core/audit/memory-keychain.js';
+import { nullAudit } from '../../main/core/ports.js';
 import { ClientTokenService } from '../../main/core/secrets/client-tokens.js';
-import { tokensSection, type TokenStore, type TokensSection } from '../../main/core/secrets/records.js';
+import { memoryTokenStore } from '../helpers/token-store.js';
 
 /** A keychain held in memory whose writes wait until the test lets them through. */
-class GatedKeychain implements Keychain {
-  readonly entries = new Map<string, string>();
+class GatedKeychain extends MemoryKeychain {
   private gate: Promise<void> | null = null;
   private open: () => void = () => undefined;
   hold(): void {
@@ -16,32 +16,10 @@ class GatedKeychain implements Keychain {
     this.open();
     this.gate = null;
   }
-  async get(account: string) {
-    return this.entries.get(account) ?? null;
-  }
-  async set(account: string, secret: string) {
+  override async set(account: string, secret: string): Promise<void> {
     await this.gate;
-    this.entries.set(account, secret);
+    await super.set(account, secret);
   }
-  async delete(account: string) {
-    return this.entries.delete(account);
-  }
-  async find(prefix: string) {
-    return [...this.entries].filter(([a]) => a.startsWith(prefix)).map(([account, secret]) => ({ account, secret }));
-  }
-}
-
-/** Settings semantics: validated whole, replaced whole, unchanged when the change throws. */
-function memoryStore(): TokenStore {
-  let data: TokensSection = tokensSection.parse({});
-  return {
-    read: () => structuredClone(data),
-    write: (change) => {
-      const draft = structuredClone(data);
-      change(draft);
-      data = tokensSection.parse(draft);
-    },
-  };
 }
 
 const actor: Actor = { kind: 'cli', user: 'test' };
@@ -50,7 +28,7 @@ const server = { id: 'srv', name: 'demo' };
 describe('rotation racing a revocation', () => {
   it('a token revoked while its rotation waits on the keychain stays revoked, and the rotation is refused', async () => {
     const keychain = new GatedKeychain();
-    const service = new ClientTokenService({ homeId: 'h', keychain, store: memoryStore(), audit: nullAudit, serverName: () => 'demo', emit: () => undefined });
+    const service = new ClientTokenService({ homeId: 'h', keychain, store: memoryTokenStore(), audit: nullAudit, serverName: () => 'demo', emit: () => undefined });
     const { token, secret } = await service.create(server, { label: 'laptop', show: true }, actor);
     keychain.hold();
     const rotation = service.rotate(server, token.id, { graceMs: 3_600_000, show: true }, actor);

@@ -7,7 +7,7 @@ import { HeadKeeper } from './head-keeper.js';
 import type { Head } from './head-store.js';
 import type { WriterState } from './journal-writer.js';
 import type { Unchained } from './line.js';
-import { findJournalEnd } from './repair.js';
+import { findJournalEnd, type JournalEnd } from './repair.js';
 import { pruneOldFiles } from './retention.js';
 import { fromAuditEntry } from './to-record.js';
 import type { FromWriter, WriterItem } from './writer-protocol.js';
@@ -151,6 +151,8 @@ export class AuditJournal implements AuditPort {
   /** Resolves once everything handed over so far is on disk (fsync'd); rejects if it could not be written. */
   async flush(): Promise<void> {
     await this.ready;
+    // A closed journal wrote everything as it closed.
+    if (this.closed && this.pending.length === 0) return;
     if (!this.thread?.alive) await this.restart();
     const error = await new Promise<Error | null>((answered) => this.send(true, answered));
     if (error) throw error;
@@ -246,16 +248,7 @@ export class AuditJournal implements AuditPort {
     if (end.unreadableEnd) this.warn(`the last line of ${end.file?.path ?? 'the audit journal'} is not a record; run \`portcullis audit verify\`.`);
     if (end.repaired) {
       this.warn(`the audit journal's last line was torn by a crash and has been truncated (${end.repaired.bytes} bytes of ${end.repaired.file}).`);
-      // What start-up finds goes in before anything handed over meanwhile.
-      this.pending.unshift({
-        record: this.systemRecord('audit.repair', 'ok', 'a torn last line (cut short by a crash) was truncated', {
-          file: end.repaired.file,
-          line: end.repaired.line,
-          bytes: end.repaired.bytes,
-        }),
-      });
-      for (const c of this.pendingCallbacks) c.index++;
-      this.pendingDurable = true;
+      this.recordRepair(end.repaired, 'a torn last line (cut short by a crash) was truncated');
     }
     this.heads.check({ seq: end.seq, hash: end.hash }, (stored) => {
       if (this.closed) return;
@@ -270,9 +263,7 @@ export class AuditJournal implements AuditPort {
     this.state = { file: end.file, size: end.size, seq: end.seq, hash: end.hash };
     this.thread = await WriterThread.start(
       { dir: this.dir, state: this.state, maxFileBytes: this.maxFileBytes },
-      (message) => {
-        if (message.type === 'written') this.onWritten(message);
-      },
+      (message) => this.onWritten(message),
       (err) => this.onThreadExit(err),
     );
   }
@@ -282,13 +273,7 @@ export class AuditJournal implements AuditPort {
     this.restarting ??= (async () => {
       const end = findJournalEnd(this.dir);
       // A thread killed mid-write may have left a torn line, which findJournalEnd cut away.
-      if (end.repaired) {
-        this.appendSystem('audit.repair', 'ok', 'a torn last line (cut short when the writer stopped) was truncated', {
-          file: end.repaired.file,
-          line: end.repaired.line,
-          bytes: end.repaired.bytes,
-        });
-      }
+      if (end.repaired) this.recordRepair(end.repaired, 'a torn last line (cut short when the writer stopped) was truncated');
       await this.startThread(end);
     })().finally(() => {
       this.restarting = null;
@@ -308,6 +293,14 @@ export class AuditJournal implements AuditPort {
     this.inflightCount = 0;
     for (const batch of lost) this.failBatch(batch, 0, err);
     if (lost.length > 0) this.markUnwritable(err);
+  }
+
+  /** The repair goes in before anything handed over meanwhile: the journal says what happened first. */
+  private recordRepair(repaired: NonNullable<JournalEnd['repaired']>, reason: string): void {
+    this.pending.unshift({ record: this.systemRecord('audit.repair', 'ok', reason, { file: repaired.file, line: repaired.line, bytes: repaired.bytes }) });
+    for (const c of this.pendingCallbacks) c.index++;
+    this.pendingDurable = true;
+    this.schedule(true);
   }
 
   /** A durable system record, written as soon as possible. */
@@ -350,8 +343,8 @@ export class AuditJournal implements AuditPort {
       this.send(this.pendingDurable);
       return;
     }
-    const started = this.thread === null && this.restarting === null && !this.closed ? this.ready.then(() => (this.thread?.alive ? undefined : this.restart())) : this.restarting ?? this.ready;
-    started.then(
+    // Still starting, or the thread died: once one runs (restart() is shared by every caller).
+    this.ready.then(() => (this.thread?.alive ? undefined : this.restart())).then(
       () => this.kick(),
       (err: unknown) => {
         this.failBatch(this.take().batch, 0, err as Error);
@@ -387,7 +380,7 @@ export class AuditJournal implements AuditPort {
     thread.send({ type: 'batch', id: batch.id, items, durable: durable || needed });
   }
 
-  private onWritten(message: Extract<FromWriter, { type: 'written' }>): void {
+  private onWritten(message: FromWriter): void {
     this.state = message.state;
     const answered: Batch[] = [];
     while (this.inflight.length > 0 && (this.inflight[0] as Batch).id <= message.lastId) answered.push(this.inflight.shift() as Batch);

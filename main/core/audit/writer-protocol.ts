@@ -19,9 +19,13 @@ export type ToWriter =
  * write and one fsync). Their records are on disk from the first up to `written`; the rest
  * failed with `error`. `text` holds the written lines.
  */
-export type FromWriter =
-  | { type: 'written'; lastId: number; written: number; text: string; state: WriterState; error: { message: string; code?: string } | null }
-  | { type: 'closed' };
+export interface FromWriter {
+  lastId: number;
+  written: number;
+  text: string;
+  state: WriterState;
+  error: { message: string; code?: string } | null;
+}
 
 export interface WriterStart {
   dir: string;

@@ -22,9 +22,7 @@ declare const __PORTCULLIS_VERSION__: string | undefined;
 async function writerCode(): Promise<string> {
   if (compiled !== null) return compiled;
   const here = fileURLToPath(import.meta.url);
-  const explicit = process.env.PORTCULLIS_AUDIT_WRITER;
-  const candidates = explicit ? [explicit] : [join(dirname(here), WRITER_FILE), join(dirname(here), '..', WRITER_FILE)];
-  const built = candidates.find((file) => existsSync(file));
+  const built = [join(dirname(here), WRITER_FILE), join(dirname(here), '..', WRITER_FILE)].find((file) => existsSync(file));
   if (built) {
     compiled = readFileSync(built, 'utf8');
   } else if (typeof __PORTCULLIS_VERSION__ !== 'string' && here.endsWith('.ts')) {
@@ -62,7 +60,7 @@ export class WriterThread {
   ) {
     worker.unref();
     worker.on('message', (message: FromWriter) => {
-      if (message.type === 'written') this.settle(message.lastId);
+      this.settle(message.lastId);
       onMessage(message);
     });
     worker.on('error', (err) => {

@@ -40,13 +40,13 @@ port.on('message', (first: ToWriter) => {
   }
   if (lastId >= 0) {
     const out = writer.write(records, durable);
-    reply({ type: 'written', lastId, written: out.written, text: out.text, state: writer.current, error: out.error });
+    reply({ lastId, written: out.written, text: out.text, state: writer.current, error: out.error });
   }
   if (closing) {
     try {
       writer.close();
     } finally {
-      reply({ type: 'closed' });
+      // The journal waits for the thread's exit, which closing the port brings about.
       port.close();
     }
   }
