@@ -21,9 +21,8 @@ import { forwardHttp } from '../main/core/gateway/http-forward.js';
 import { ExposureListener } from '../main/core/gateway/listener.js';
 import { Pool } from 'undici';
 import type { TokenVerifier } from '../main/core/ports.js';
-import { clientTokenRecord } from '../main/core/secrets/records.js';
+import { activeTokenRecord } from '../main/core/secrets/records.js';
 import { TokenRegistry } from '../main/core/secrets/token-registry.js';
-import { fingerprintOf, hashSecret } from '../main/core/secrets/token-format.js';
 
 const [role, upArg, token, variant] = process.argv.slice(2);
 const upstreamPort = Number(upArg);
@@ -69,16 +68,7 @@ function upstream(): void {
 /** The app's own token registry (hashes in memory, constant-time compare), holding one token. */
 function verifier(secret: string): TokenVerifier {
   const registry = new TokenRegistry();
-  registry.put([
-    clientTokenRecord.parse({
-      id: 'b3e1c0ffee',
-      serverId: 'bench',
-      label: 'bench',
-      hash: hashSecret(secret).toString('hex'),
-      fingerprint: fingerprintOf(secret),
-      createdAt: new Date().toISOString(),
-    }),
-  ]);
+  registry.put([activeTokenRecord({ id: 'b3e1c0ffee', serverId: 'bench', label: 'bench', secret })]);
   return registry;
 }
 

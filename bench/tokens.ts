@@ -5,9 +5,9 @@
  * for a right and a wrong token. Prints checks/s and the ratio to the baseline.
  */
 import { createHash } from 'node:crypto';
-import type { ClientTokenRecord } from '../main/core/secrets/records.js';
+import { activeTokenRecord, type ClientTokenRecord } from '../main/core/secrets/records.js';
 import { TokenRegistry } from '../main/core/secrets/token-registry.js';
-import { fingerprintOf, hashSecret, newSecret } from '../main/core/secrets/token-format.js';
+import { newSecret } from '../main/core/secrets/token-format.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 200_000);
 
@@ -26,20 +26,7 @@ function registryWith(count: number): { registry: TokenRegistry; right: string }
   for (let i = 0; i < count; i++) {
     const secret = newSecret();
     right = secret;
-    records.push({
-      id: i.toString(16).padStart(10, '0'),
-      serverId: 'srv',
-      label: `t${i}`,
-      hash: hashSecret(secret).toString('hex'),
-      fingerprint: fingerprintOf(secret),
-      createdAt: new Date().toISOString(),
-      expiresAt: null,
-      lastUsedAt: null,
-      state: 'active',
-      graceUntil: null,
-      replacedBy: null,
-      endedAt: null,
-    });
+    records.push(activeTokenRecord({ id: i.toString(16).padStart(10, '0'), serverId: 'srv', label: `t${i}`, secret }));
   }
   registry.put(records);
   return { registry, right };

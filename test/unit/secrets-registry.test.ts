@@ -1,24 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { ClientTokenRecord } from '../../main/core/secrets/records.js';
+import { activeTokenRecord, type ClientTokenRecord } from '../../main/core/secrets/records.js';
 import { TokenRegistry } from '../../main/core/secrets/token-registry.js';
-import { fingerprintOf, hashSecret, newSecret } from '../../main/core/secrets/token-format.js';
+import { newSecret } from '../../main/core/secrets/token-format.js';
 
 function record(serverId: string, id: string, secret: string, extra: Partial<ClientTokenRecord> = {}): ClientTokenRecord {
-  return {
-    id,
-    serverId,
-    label: `label-${id}`,
-    hash: hashSecret(secret).toString('hex'),
-    fingerprint: fingerprintOf(secret),
-    createdAt: new Date().toISOString(),
-    expiresAt: null,
-    lastUsedAt: null,
-    state: 'active',
-    graceUntil: null,
-    replacedBy: null,
-    endedAt: null,
-    ...extra,
-  };
+  return { ...activeTokenRecord({ id, serverId, label: `label-${id}`, secret }), ...extra };
 }
 
 describe('the gateway’s token checks', () => {

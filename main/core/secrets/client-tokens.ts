@@ -3,9 +3,9 @@ import type { TokenView } from '../contract/tokens.js';
 import { PortcullisError } from '../errors.js';
 import type { AuditPort, ClientTokens, Keychain, TokenCheck } from '../ports.js';
 import { clientAccount } from './accounts.js';
-import type { ClientTokenRecord, TokenStore } from './records.js';
+import { activeTokenRecord, type ClientTokenRecord, type TokenStore } from './records.js';
 import { TokenRegistry } from './token-registry.js';
-import { fingerprintOf, hashSecret, newSecret, newTokenId } from './token-format.js';
+import { newSecret, newTokenId } from './token-format.js';
 import { accepted, stateOf } from './token-state.js';
 
 export interface ServerRef {
@@ -271,20 +271,7 @@ export class ClientTokenService implements ClientTokens {
   private newRecord(serverId: string, label: string, expiresAt: string | null, secret: string, at = this.now()): ClientTokenRecord {
     let id = newTokenId();
     while (this.recordById(id)) id = newTokenId();
-    return {
-      id,
-      serverId,
-      label,
-      hash: hashSecret(secret).toString('hex'),
-      fingerprint: fingerprintOf(secret),
-      createdAt: new Date(at).toISOString(),
-      expiresAt,
-      lastUsedAt: null,
-      state: 'active',
-      graceUntil: null,
-      replacedBy: null,
-      endedAt: null,
-    };
+    return activeTokenRecord({ id, serverId, label, secret, expiresAt, at });
   }
 
   private defaultLabel(serverId: string): string {

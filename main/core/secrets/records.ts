@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { fingerprintOf, hashSecret } from './token-format.js';
 
 /**
  * What settings keep about tokens: metadata and the SHA-256 the gateway checks against. The
@@ -46,4 +47,22 @@ export interface TokenStore {
   read(): TokensSection;
   /** Validates and writes atomically, or throws and changes nothing. */
   write(change: (draft: TokensSection) => void): void;
+}
+
+/** A fresh, active token's record: what settings keep of a secret (its hash, never itself). */
+export function activeTokenRecord(fields: { id: string; serverId: string; label: string; secret: string; expiresAt?: string | null; at?: number }): ClientTokenRecord {
+  return {
+    id: fields.id,
+    serverId: fields.serverId,
+    label: fields.label,
+    hash: hashSecret(fields.secret).toString('hex'),
+    fingerprint: fingerprintOf(fields.secret),
+    createdAt: new Date(fields.at ?? Date.now()).toISOString(),
+    expiresAt: fields.expiresAt ?? null,
+    lastUsedAt: null,
+    state: 'active',
+    graceUntil: null,
+    replacedBy: null,
+    endedAt: null,
+  };
 }
