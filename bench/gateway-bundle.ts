@@ -9,7 +9,7 @@ const root = new URL('..', import.meta.url).pathname;
  * The bench roles as one plain ES module, run by `node` with no loader: the code measured is
  * compiled as the app's build compiles it, not through tsx, whose runtime helpers (it names
  * every function a request creates) would tax each case's per-request closures. It is written
- * under node_modules/.cache so its packages (undici, ws, http-proxy-3) resolve as usual —
+ * under node_modules/.cache so its packages (ws, http-proxy-3) resolve as usual —
  * also for `entry` in another checkout (a baseline to compare against).
  */
 export async function bundleRoles(entry = join(root, 'bench', 'gateway-roles.ts'), name = 'gateway-roles'): Promise<string> {

@@ -8,11 +8,12 @@
  * BASELINE=FILE     also run the gateway role of another checkout's gateway-roles.ts, side by side
  * CPU per request is the whole process's (every thread) and the main thread's alone (the event
  * loop, which serves every request; the journal's writer thread runs beside it).
+ * THREADS=1         also print CPU per request of each of the gateway's threads (main, then by id)
  * TSX=1             run the roles through tsx rather than as the plain bundle the bench runs
  * ROLE=gateway      or httpproxy;  CONNS (50), SECS (4), ROUNDS (3), TARGET_PATH (/small)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { bundleRoles } from './gateway-bundle.js';
 import { load } from './load.js';
 
@@ -38,7 +39,24 @@ function ticks(pid: number, thread = false): { user: number; sys: number } {
   return { user: Number(f[11]), sys: Number(f[12]) };
 }
 
+/** Every thread's CPU ticks so far, by thread id (Node 20 names every thread "node"). */
+function threadTicks(pid: number): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const name = tid === String(pid) ? 'main' : `${stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'))}#${tid}`;
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      out.set(name, (out.get(name) ?? 0) + Number(f[11]) + Number(f[12]));
+    } catch {
+      // A thread that ended meanwhile.
+    }
+  }
+  return out;
+}
+
 async function run(name: string, port: number, pid: number, secs: number): Promise<void> {
+  const threadsBefore = env.THREADS ? threadTicks(pid) : null;
   const before = ticks(pid);
   const loopBefore = ticks(pid, true);
   const r = await load({
@@ -56,6 +74,11 @@ async function run(name: string, port: number, pid: number, secs: number): Promi
   console.log(
     `${name.padEnd(10)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.p50.toFixed(2)} ms  p99 ${r.p99.toFixed(2)} ms  ${us(user + sys)} µs CPU/req (user ${us(user)}, sys ${us(sys)}; event loop ${us(loop)})  failed ${r.failures}`,
   );
+  if (threadsBefore) {
+    const threadsAfter = threadTicks(pid);
+    const parts = [...threadsAfter].map(([n, t]) => [n, t - (threadsBefore.get(n) ?? 0)] as const).filter(([, t]) => t > 0).sort((a, b) => b[1] - a[1]);
+    console.log(`           by thread (µs/req): ${parts.map(([n, t]) => `${n} ${us(t)}`).join(', ')}`);
+  }
 }
 
 async function main(): Promise<void> {

@@ -3,7 +3,7 @@
  * its own event loop as it would in real use:
  *   upstream           a stand-in AI server: /small (JSON), /big (64 KB), /sse (timed events), WS echo
  *   gateway UP TOKEN   Portcullis's listener: auth, limits and the real audit journal on
- *   bare UP           the gateway's forwarding alone (node:http + undici, no checks, no journal):
+ *   bare UP           the gateway's forwarding alone (node:http + its upstream pool, no checks, no journal):
  *                      the floor any Node gateway starts from
  *   httpproxy UP TOKEN [keepalive]  a bearer-checking proxy on http-proxy-3 (what JupyterHub and
  *                      Vite use), with its defaults or with a keep-alive agent
@@ -19,7 +19,7 @@ import { AuditJournal } from '../main/core/audit/journal.js';
 import { defaultLimits } from '../main/core/gateway/limits.js';
 import { forwardHttp } from '../main/core/gateway/http-forward.js';
 import { ExposureListener } from '../main/core/gateway/listener.js';
-import { Pool } from 'undici';
+import { UpstreamPool } from '../main/core/gateway/upstream-pool.js';
 import type { TokenVerifier } from '../main/core/ports.js';
 import { activeTokenRecord } from '../main/core/secrets/records.js';
 import { TokenRegistry } from '../main/core/secrets/token-registry.js';
@@ -101,7 +101,7 @@ async function gateway(): Promise<void> {
 
 /** The gateway's own forwarding with nothing in front of it: what Node itself costs. */
 function bare(): void {
-  const pool = new Pool(`http://127.0.0.1:${upstreamPort}`, { connections: 512, keepAliveTimeout: 4_000, bodyTimeout: 0 });
+  const pool = new UpstreamPool({ port: upstreamPort, connections: 512, keepAliveTimeoutMs: 4_000, headersTimeoutMs: 300_000 });
   const host = `127.0.0.1:${upstreamPort}`;
   const server = createServer((req, res) => {
     const headers: string[] = ['host', host];

@@ -67,7 +67,7 @@ export function createPanel(options: PanelOptions): Panel {
     homeId: loadHomeId(options.home),
     settings: () => settings.get().audit,
     profileSources: () => settings.get().servers.map((d) => ({ server: d.name, path: auditLogPath(d) })),
-    onRecords: (records) => bus.emit('audit.records', { records }),
+    onRecords: (records, omitted) => bus.emit('audit.records', omitted > 0 ? { records, omitted } : { records }),
     onServerLines: (lines) => bus.emit('audit.serverLines', { lines }),
     onWarning: warn,
     log,

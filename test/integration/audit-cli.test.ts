@@ -80,4 +80,42 @@ describe('portcullis audit', () => {
     expect(tampered.code).toBe(1);
     expect(tampered.stdout).toContain(`audit journal NOT intact (altered): ${file} line 2:`);
   }, 90_000);
+
+  it('--follow still shows every record when the live stream leaves some out (a busy gateway)', async () => {
+    const home = tempDir('pc-audit-cli-');
+    const engine = await startTestEngine(home);
+    await engine.call('servers.add', { name: 'seed', command: process.execPath, args: ['-e', ''] });
+    const follower = spawn(process.execPath, [cliBin, '--home', home, 'audit', '--follow', '--json']);
+    let followed = '';
+    follower.stdout.on('data', (d: Buffer) => (followed += d));
+    await waitFor(() => jsonLines(followed).length === 1, 10_000, 'the backlog');
+    // What the journal sends under heavy traffic: only the newest record of a stretch live, the
+    // others counted. Real records, written to the real journal; only the live copy thins (here
+    // three writes make one stretch, since each control record is written on its own).
+    const bus = engine.panel.bus;
+    const emit = bus.emit.bind(bus);
+    let held = 0;
+    let seen = 0;
+    bus.emit = ((event, payload) => {
+      if (event !== 'audit.records') return emit(event, payload);
+      const { records } = payload as { records: AuditRecord[] };
+      const last = records.at(-1) as AuditRecord;
+      if (++seen % 3 !== 0 && last.action !== 'server.remove') {
+        held += records.length;
+        return;
+      }
+      const omitted = held + records.length - 1;
+      held = 0;
+      return emit(event, { records: [last], omitted } as never);
+    }) as typeof bus.emit;
+    for (let i = 0; i < 12; i++) await engine.call('servers.add', { name: `s${i}`, command: process.execPath, args: ['-e', ''] });
+    await engine.call('servers.remove', { name: 's3' });
+    await waitFor(() => jsonLines(followed).at(-1)?.action === 'server.remove', 20_000, 'the last live record');
+    const seqs = jsonLines(followed).map((r) => r.seq);
+    expect(seqs).toEqual(Array.from({ length: 14 }, (_, i) => i + 1));
+    expect(jsonLines(followed).filter((r) => r.action === 'server.add').map((r) => r.server)).toEqual(['seed', ...Array.from({ length: 12 }, (_, i) => `s${i}`)]);
+    const exited = new Promise<number | null>((resolve) => follower.once('exit', resolve));
+    follower.kill('SIGINT');
+    expect(await exited).toBe(0);
+  }, 60_000);
 });

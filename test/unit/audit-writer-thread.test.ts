@@ -32,6 +32,41 @@ describe('journal writer thread', () => {
     await expect(journal.flush()).resolves.toBeUndefined();
   });
 
+  it('under heavy traffic carries only the newest access records live, counts the rest, and writes every record', async () => {
+    const journal = new AuditJournal({ home: tempDir('pc-writer-') });
+    const calls: Array<{ records: AuditRecord[]; omitted: number }> = [];
+    journal.onRecords((records, omitted) => calls.push({ records, omitted }));
+    const request = (i: number) => ({ server: 'pico', mode: 'lan' as const, client: '10.0.0.2', method: 'GET', path: `/r${i}`, status: 200, bytesIn: 0, bytesOut: 5, durationMs: 1 });
+    for (let i = 0; i < 300; i++) journal.access(request(i));
+    const started = journal.append({ ts: new Date().toISOString(), ...control('server.start') }, true);
+    for (let i = 300; i < 600; i++) journal.access(request(i));
+    const written = await started;
+    await journal.flush();
+    await journal.close();
+    const onDisk = listJournalFiles(journal.dir)
+      .flatMap((f) => readFileSync(f.path, 'utf8').split('\n'))
+      .filter(Boolean)
+      .map((l) => parseLine(l) as AuditRecord);
+    expect(onDisk).toHaveLength(601);
+    expect((await verifyJournal(journal.dir, { head: null })).ok).toBe(true);
+    // Every written record is either carried live or counted, stretch by stretch.
+    expect(calls.reduce((n, c) => n + c.records.length + c.omitted, 0)).toBe(601);
+    expect(calls.some((c) => c.omitted > 0)).toBe(true);
+    for (const { records, omitted } of calls) {
+      const access = records.filter((r) => r.kind === 'access');
+      expect(access.length).toBeLessThanOrEqual(100);
+      const newest = Math.max(...records.map((r) => r.seq));
+      const first = newest - (records.length + omitted) + 1;
+      const left = onDisk.filter((r) => r.seq >= first && r.seq <= newest && !records.some((l) => l.seq === r.seq));
+      // Only access records are left out, and only older ones than those shown.
+      expect(left.every((r) => r.kind === 'access' && r.seq < Math.min(...access.map((a) => a.seq)))).toBe(true);
+      for (const r of records) expect(JSON.stringify(r)).toBe(JSON.stringify(onDisk[r.seq - 1]));
+    }
+    // The control record is always live, and its caller got the record as written.
+    expect(calls.flatMap((c) => c.records).find((r) => r.action === 'server.start')).toEqual(written);
+    expect(onDisk[written.seq - 1]).toEqual(written);
+  });
+
   it('repairs a line torn by a writer that died mid-write before the new writer continues, and says so', async () => {
     const journal = new AuditJournal({ home: tempDir('pc-writer-') });
     await journal.record(control('server.start'));

@@ -98,13 +98,21 @@ async function follow(ctx: CliContext, filter: ReturnType<typeof filterFrom>, li
   };
   let ended: (code: number) => void = () => {};
   const done = new Promise<number>((resolve) => (ended = resolve));
+  // Records arrive (and stretches left out of the live stream are fetched) strictly in turn.
+  let turn = Promise.resolve();
   // Subscribed before the backlog is read, so nothing written in between is missed or shown twice.
   const unsubscribe = await ctx.client.subscribe(
     (message) => {
       if (message.event !== 'audit.records') return;
-      const fresh = message.payload.records.filter((r) => match(r));
-      if (live) show(fresh);
-      else early.push(...fresh);
+      const { records, omitted = 0 } = message.payload;
+      turn = turn.then(async () => {
+        // Heavy traffic: the live stream left out older access records of this stretch; --follow
+        // shows every record, so the stretch (contiguous, ending at the newest seq) is read back.
+        const all = omitted > 0 ? await stretch(ctx, filter, records, omitted) : records;
+        const fresh = all.filter((r) => match(r));
+        if (live) show(fresh);
+        else early.push(...fresh);
+      });
     },
     () => {
       ctx.err('portcullis: the connection to Portcullis closed.');
@@ -113,9 +121,26 @@ async function follow(ctx: CliContext, filter: ReturnType<typeof filterFrom>, li
   );
   const page = await ctx.client.call('audit.query', { ...filter, limit });
   show(page.records.reverse());
+  await turn;
   show(early);
   live = true;
   return untilInterrupted(done, unsubscribe);
+}
+
+/** The whole written stretch a live message stood for, oldest first. */
+async function stretch(ctx: CliContext, filter: ReturnType<typeof filterFrom>, records: AuditRecord[], omitted: number): Promise<AuditRecord[]> {
+  const newest = Math.max(...records.map((r) => r.seq));
+  const first = newest - (records.length + omitted) + 1;
+  const out: AuditRecord[] = [];
+  let before = newest + 1;
+  // Newest first, a page at a time, until the stretch's first seq (a filter may match fewer).
+  while (before > first) {
+    const page = await ctx.client.call('audit.query', { ...filter, before, limit: Math.min(10_000, before - first) });
+    for (const r of page.records) if (r.seq >= first) out.push(r);
+    if (page.nextBefore === null || page.records.length === 0) break;
+    before = page.nextBefore;
+  }
+  return out.reverse();
 }
 
 /** Every matching record, oldest first (journal order), as CSV or JSON Lines on stdout. */

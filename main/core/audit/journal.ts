@@ -92,7 +92,7 @@ export class AuditJournal implements AuditPort {
   private closing: Promise<void> | null = null;
   private unwritable: Error | null = null;
 
-  private readonly recordListeners = new Set<(records: AuditRecord[]) => void>();
+  private readonly recordListeners = new Set<RecordListener>();
   private readonly unwritableListeners = new Set<(err: Error) => void>();
   private readonly warningListeners = new Set<(message: string) => void>();
   private readonly warnings: string[] = [];
@@ -158,8 +158,13 @@ export class AuditJournal implements AuditPort {
     if (error) throw error;
   }
 
-  /** New records, batch by batch, once they are written. */
-  onRecords(listener: (records: AuditRecord[]) => void): () => void {
+  /**
+   * New records, batch by batch, once they are written. `omitted`: access records of the same
+   * stretch that were written but are not in `records` (heavy traffic; see
+   * LIVE_ACCESS_PER_ANSWER) — the seqs are contiguous, so a reader that needs every record
+   * queries the stretch that ends at the newest seq it was given.
+   */
+  onRecords(listener: RecordListener): () => void {
     this.recordListeners.add(listener);
     return () => this.recordListeners.delete(listener);
   }
@@ -387,13 +392,17 @@ export class AuditJournal implements AuditPort {
     const needRecords = message.written > 0 && (this.recordListeners.size > 0 || answered.some((b) => b.callbacks.length > 0));
     // One parse for the whole answer, and only when someone will read the records.
     const records: AuditRecord[] = needRecords ? (JSON.parse(`[${message.text.slice(0, -1).replaceAll('\n', ',')}]`) as AuditRecord[]) : [];
+    // Records by their index among the written ones (control records, which have callbacks, are always picked).
+    const picked = message.picked;
+    const byIndex = picked === null ? records : sparse(picked, records);
+    const omitted = picked === null ? 0 : message.written - picked.length;
     const error = message.error ? this.writeError(message.error) : null;
     let offset = 0;
     for (const batch of answered) {
       this.inflightCount -= batch.count;
       for (const { index, done } of batch.callbacks) {
         const at = offset + index;
-        if (at < message.written) done(null, records[at]);
+        if (at < message.written) done(null, byIndex[at] as AuditRecord);
       }
       if (offset + batch.count > message.written) this.failBatch(batch, Math.max(0, message.written - offset), error as Error, true);
       batch.answered?.(offset + batch.count > message.written ? error : null);
@@ -402,7 +411,7 @@ export class AuditJournal implements AuditPort {
     if (records.length > 0) {
       for (const listener of this.recordListeners) {
         try {
-          listener(records);
+          listener(records, omitted);
         } catch (err) {
           this.log('audit: a record listener failed', err);
         }
@@ -477,4 +486,12 @@ export class AuditJournal implements AuditPort {
     this.warnings.push(message);
     for (const listener of this.warningListeners) listener(message);
   }
+}
+
+export type RecordListener = (records: AuditRecord[], omitted: number) => void;
+
+function sparse(picked: readonly number[], records: readonly AuditRecord[]): AuditRecord[] {
+  const out: AuditRecord[] = [];
+  for (let i = 0; i < picked.length; i++) out[picked[i] as number] = records[i] as AuditRecord;
+  return out;
 }

@@ -14,7 +14,8 @@ export interface AuditModuleOptions {
   settings: () => AuditSettings;
   /** Each server with the audit file its profile says it writes (null when none). */
   profileSources: () => Array<{ server: string; path: string | null }>;
-  onRecords: (records: AuditRecord[]) => void;
+  /** `omitted`: access records written in the same stretch but not carried live (heavy traffic). */
+  onRecords: (records: AuditRecord[], omitted: number) => void;
   onServerLines: (lines: ServerAuditLine[]) => void;
   onWarning: (message: string) => void;
   log?: (message: string, err?: unknown) => void;

@@ -15,14 +15,25 @@ export type ToWriter =
   | { type: 'close' };
 
 /**
+ * Access records an answer carries back for the live stream at most (the newest of them);
+ * control records always come back. Under heavy traffic the event loop would otherwise parse
+ * every request's line again only to show it live, which costs about as much per request as
+ * the whole authentication step; the journal on disk keeps every record regardless.
+ */
+export const LIVE_ACCESS_PER_ANSWER = 100;
+
+/**
  * One answer for every batch up to `lastId` (the thread takes all waiting batches in one
  * write and one fsync). Their records are on disk from the first up to `written`; the rest
- * failed with `error`. `text` holds the written lines.
+ * failed with `error`. `text` holds the written lines, or when `picked` is set only those
+ * lines (their indices among the written ones, ascending): every control record and the
+ * newest access records.
  */
 export interface FromWriter {
   lastId: number;
   written: number;
   text: string;
+  picked: number[] | null;
   state: WriterState;
   error: { message: string; code?: string } | null;
 }

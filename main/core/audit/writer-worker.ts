@@ -8,7 +8,7 @@ import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_thread
 import { JournalWriter } from './journal-writer.js';
 import type { Unchained } from './line.js';
 import { fromAccessEntry } from './to-record.js';
-import type { FromWriter, ToWriter, WriterItem, WriterStart } from './writer-protocol.js';
+import { LIVE_ACCESS_PER_ANSWER, type FromWriter, type ToWriter, type WriterItem, type WriterStart } from './writer-protocol.js';
 
 const port = parentPort;
 if (!port) throw new Error('the audit writer runs only as a worker thread');
@@ -18,6 +18,28 @@ const writer = new JournalWriter(start.dir, start.state, start.maxFileBytes);
 const toRecord = (item: WriterItem): Unchained => ('record' in item ? item.record : fromAccessEntry(item.access, new Date(item.at).toISOString()));
 
 const reply = (message: FromWriter): void => port.postMessage(message);
+
+/** The lines the live stream gets: all of them, unless more access records than it shows. */
+function liveLines(text: string, written: number, records: Unchained[]): { text: string; picked: number[] | null } {
+  let access = 0;
+  for (let i = 0; i < written; i++) if ((records[i] as Unchained).kind === 'access') access++;
+  if (access <= LIVE_ACCESS_PER_ANSWER) return { text, picked: null };
+  const lines = text.split('\n');
+  const picked: number[] = [];
+  let kept: string[] = [];
+  let skip = access - LIVE_ACCESS_PER_ANSWER;
+  for (let i = 0; i < written; i++) {
+    if ((records[i] as Unchained).kind === 'access' && skip > 0) {
+      skip--;
+      continue;
+    }
+    picked.push(i);
+    kept.push(lines[i] as string);
+  }
+  const out = `${kept.join('\n')}\n`;
+  kept = [];
+  return { text: out, picked };
+}
 
 port.on('message', (first: ToWriter) => {
   const records: Unchained[] = [];
@@ -40,7 +62,8 @@ port.on('message', (first: ToWriter) => {
   }
   if (lastId >= 0) {
     const out = writer.write(records, durable);
-    reply({ lastId, written: out.written, text: out.text, state: writer.current, error: out.error });
+    const live = liveLines(out.text, out.written, records);
+    reply({ lastId, written: out.written, text: live.text, picked: live.picked, state: writer.current, error: out.error });
   }
   if (closing) {
     try {

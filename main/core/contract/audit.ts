@@ -170,6 +170,8 @@ export const auditMethods = {
 };
 
 export const auditEvents = {
-  'audit.records': event<{ records: AuditRecord[] }>('New journal records, as soon as they are on disk.'),
+  'audit.records': event<{ records: AuditRecord[]; omitted?: number }>(
+    'New journal records, as soon as they are on disk. Under heavy gateway traffic only the newest access records of each write come live; `omitted` counts the others (on disk all the same: the seqs are contiguous, query the stretch ending at the newest seq given).',
+  ),
   'audit.serverLines': event<{ lines: ServerAuditLine[] }>("New lines from the servers' own audit logs."),
 };

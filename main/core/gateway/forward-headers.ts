@@ -43,7 +43,7 @@ export interface ForwardContext {
  * set, and Host (and a same-origin Origin) rewritten to the loopback address the upstream
  * binds — servers such as Jupyter refuse non-local Hosts when they listen on loopback.
  *
- * Built in one pass straight into the flat name/value list undici and the tunnel take (the
+ * Built in one pass straight into the flat name/value list the upstream pool and the tunnel take (the
  * shape of rawHeaders), so no header object is built, edited and walked again per request.
  */
 export function upstreamHeaders(req: IncomingMessage, ctx: ForwardContext): string[] {
@@ -68,7 +68,7 @@ export function upstreamHeaders(req: IncomingMessage, ctx: ForwardContext): stri
       out.push(key, `http://${ctx.upstreamHost}`);
       continue;
     }
-    // Only set-cookie comes as a list: each value its own line, as undici sent them before.
+    // Only set-cookie comes as a list: each value its own line.
     if (typeof value === 'string') out.push(key, value);
     else for (const v of value) out.push(key, v);
   }
@@ -87,19 +87,18 @@ export function upstreamHeaders(req: IncomingMessage, ctx: ForwardContext): stri
 }
 
 /**
- * What the client receives of the upstream's headers: hop-by-hop removed. From undici's raw
- * list (name, value, name, value …) into the flat array writeHead takes, with the
- * body's length (null: a stream, such as SSE). Bytes are read as latin1, which is how Node
- * writes them back out: a value passes through byte for byte, and decoding is cheapest.
+ * What the client receives of the upstream's headers: hop-by-hop removed. From the raw list
+ * (name, value, name, value …, read as latin1, which is how Node writes them back out: a
+ * value passes through byte for byte) into the flat array writeHead takes, with the body's
+ * length (null: a stream, such as SSE).
  */
-export function downstreamRawHeaders(raw: Buffer[] | string[] | null): { headers: string[]; length: number | null } {
+export function downstreamRawHeaders(raw: readonly string[]): { headers: string[]; length: number | null } {
   const out: string[] = [];
   let length: number | null = null;
   let connection: string | null = null;
-  if (!raw) return { headers: out, length };
   for (let i = 0; i < raw.length; i += 2) {
-    const name = latin1(raw[i]);
-    const value = latin1(raw[i + 1]);
+    const name = raw[i] as string;
+    const value = raw[i + 1] as string;
     const lower = name.toLowerCase();
     if (HOP_BY_HOP.has(lower)) {
       if (lower === 'connection') connection = connection === null ? value : `${connection},${value}`;
@@ -122,5 +121,3 @@ export function downstreamRawHeaders(raw: Buffer[] | string[] | null): { headers
   }
   return { headers: kept, length };
 }
-
-const latin1 = (b: Buffer | string | undefined): string => (typeof b === 'string' ? b : b === undefined ? '' : b.toString('latin1'));

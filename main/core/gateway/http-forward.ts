@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Dispatcher, Pool } from 'undici';
 import { BodyLimit } from './body-limit.js';
 import { downstreamRawHeaders } from './forward-headers.js';
 import { reject, sendRejection, type Rejection } from './rejection.js';
+import type { UpstreamHandler, UpstreamPool } from './upstream-pool.js';
 
 export interface ForwardResult {
   status: number;
@@ -21,7 +21,7 @@ const refused = (code: string | undefined): boolean => code === 'ECONNREFUSED' |
  * and nothing is compressed.
  */
 export function forwardHttp(
-  pool: Pool,
+  pool: UpstreamPool,
   req: IncomingMessage,
   res: ServerResponse,
   path: string,
@@ -41,20 +41,21 @@ export function forwardHttp(
     limit.once('error', () => req.unpipe(limit));
   }
   try {
-    pool.dispatch({ path, method: req.method as Dispatcher.HttpMethod, headers, body: limit }, exchange);
+    pool.dispatch({ path, method: req.method ?? 'GET', headers, body: limit }, exchange);
   } catch {
-    // undici refuses some requests outright (a header it will not send): never a crash.
+    // A header that could split the request (a control character in an added value) is
+    // refused before anything is sent: never a crash.
     exchange.answer({ status: 400, error: 'bad_request', message: 'this request cannot be forwarded' }, 'unforwardable request');
   }
 }
 
 /**
- * One exchange, as undici's original handler interface (it hands over the raw header list,
- * filtered straight into writeHead). A class rather than a handful of closures: on the hot
+ * One exchange, as the upstream pool reports it (the raw header list is filtered straight
+ * into writeHead). A class rather than a handful of closures: on the hot
  * path every request would otherwise allocate each of them, and the response gets a single
  * 'close' listener — which Node emits after a completed response too — instead of several.
  */
-class Exchange implements Dispatcher.DispatchHandler {
+class Exchange implements UpstreamHandler {
   private abortUpstream: ((err: Error) => void) | null = null;
   private resumeUpstream: (() => void) | null = null;
   private draining = false;
@@ -115,8 +116,7 @@ class Exchange implements Dispatcher.DispatchHandler {
     else this.abortUpstream = abort;
   }
 
-  onHeaders(statusCode: number, raw: Buffer[] | string[] | null, resume: () => void, statusText: string): boolean {
-    if (statusCode < 200) return true;
+  onHeaders(statusCode: number, raw: string[], resume: () => void, statusText: string): boolean {
     this.status = statusCode;
     const { headers: out, length } = downstreamRawHeaders(raw);
     this.expected = length;

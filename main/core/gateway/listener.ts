@@ -1,7 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { Pool } from 'undici';
 import type { AccessEntry, TokenVerifier, UpstreamAuth } from '../ports.js';
 import { clientAddress, normalizeAddress } from './client-address.js';
 import { cookieName, findCredential, OUR_PARAM, withoutParams, type Presented } from './credentials.js';
@@ -12,6 +11,7 @@ import { listen } from './listen.js';
 import type { GatewayLimits } from './limits.js';
 import { clientErrorRejection, reject, sendRejection, writeRawRejection, type Rejection } from './rejection.js';
 import { SlidingWindow } from './sliding-window.js';
+import { UpstreamPool } from './upstream-pool.js';
 import { tunnelUpgrade } from './ws-tunnel.js';
 
 export const HEALTH_PATH = '/.portcullis/health';
@@ -64,7 +64,7 @@ export class ExposureListener {
   private readonly rate: SlidingWindow;
   private readonly failures: SlidingWindow;
   private readonly cookie: string;
-  private pool: { port: number; pool: Pool } | null = null;
+  private pool: { port: number; pool: UpstreamPool } | null = null;
   /** The upstream's Host header, kept while its port stays the same. */
   private upstreamHost: { port: number; host: string } | null = null;
   private lastRefresh = 0;
@@ -366,15 +366,15 @@ export class ExposureListener {
     return this.upstreamHost.host;
   }
 
-  private poolFor(port: number): Pool {
+  private poolFor(port: number): UpstreamPool {
     if (this.pool?.port === port) return this.pool.pool;
     void this.pool?.pool.close();
     // Keep-alive to the loopback upstream; no timeouts on bodies: token streams may pause long.
-    const pool = new Pool(`http://127.0.0.1:${port}`, {
+    const pool = new UpstreamPool({
+      port,
       connections: this.config.limits.maxConnections,
-      keepAliveTimeout: 4_000,
-      headersTimeout: this.config.limits.requestTimeoutMs,
-      bodyTimeout: 0,
+      keepAliveTimeoutMs: 4_000,
+      headersTimeoutMs: this.config.limits.requestTimeoutMs,
     });
     this.pool = { port, pool };
     return pool;

@@ -13,6 +13,9 @@ export interface AuditState {
   /** Live rows held back while the user reads further down, so nothing moves under them. */
   pending: number;
   showPending: () => void;
+  /** Access records written meanwhile but not sent live (a busy gateway): a reload shows them. */
+  missed: number;
+  reload: () => void;
   loading: boolean;
   error: string | null;
   hasOlder: boolean;
@@ -32,6 +35,8 @@ export function useAudit(filter: AuditFilter, source: AuditSource, atTop: () => 
   const [loading, setLoading] = useState(true);
   const [error, setError] = useState<string | null>(null);
   const [nextBefore, setNextBefore] = useState<number | null>(null);
+  const [missed, setMissed] = useState(0);
+  const [reloads, setReloads] = useState(0);
   const atTopRef = useRef(atTop);
   atTopRef.current = atTop;
   const key = JSON.stringify([filter, source]);
@@ -40,6 +45,7 @@ export function useAudit(filter: AuditFilter, source: AuditSource, atTop: () => 
     let live = true;
     setLoading(true);
     setPending([]);
+    setMissed(0);
     const journal = source === 'servers' ? Promise.resolve({ records: [], nextBefore: null }) : api.call('audit.query', { ...filter, limit: PAGE });
     const own =
       source === 'portcullis' || filter.kind || filter.client
@@ -62,7 +68,11 @@ export function useAudit(filter: AuditFilter, source: AuditSource, atTop: () => 
       if (atTopRef.current()) setRows((list) => [...fresh, ...list].slice(0, MAX_ROWS));
       else setPending((list) => [...fresh, ...list].slice(0, MAX_ROWS));
     };
-    const offRecords = api.on('audit.records', ({ records }) => arrive(records.map(fromRecord)));
+    const offRecords = api.on('audit.records', ({ records, omitted }) => {
+      arrive(records.map(fromRecord));
+      // Only access records are ever left out of the live stream.
+      if (omitted && source !== 'servers' && (filter.kind === undefined || filter.kind === 'access')) setMissed((n) => n + omitted);
+    });
     const offLines = api.on('audit.serverLines', ({ lines }) => arrive(lines.map(fromServerLine)));
     return () => {
       live = false;
@@ -70,7 +80,9 @@ export function useAudit(filter: AuditFilter, source: AuditSource, atTop: () => 
       offLines();
     };
     // `key` stands for filter and source, which are new objects on every render.
-  }, [api, key]);
+  }, [api, key, reloads]);
+
+  const reload = useCallback(() => setReloads((n) => n + 1), []);
 
   const showPending = useCallback(() => {
     setRows((list) => [...pending, ...list].slice(0, MAX_ROWS));
@@ -88,5 +100,5 @@ export function useAudit(filter: AuditFilter, source: AuditSource, atTop: () => 
       .catch((err: unknown) => setError(errorMessage(err)));
   }, [api, key, nextBefore]);
 
-  return { rows, pending: pending.length, showPending, loading, error, hasOlder: nextBefore !== null, loadOlder };
+  return { rows, pending: pending.length, showPending, missed, reload, loading, error, hasOlder: nextBefore !== null, loadOlder };
 }

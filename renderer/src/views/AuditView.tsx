@@ -92,7 +92,11 @@ export function AuditView() {
         </Alert>
       )}
       <Group h={32} justify="space-between">
-        {audit.pending > 0 ? (
+        {audit.missed > 0 ? (
+          <Button size="compact-sm" variant="light" color="yellow" onClick={audit.reload} data-testid="audit-missed">
+            Busy gateway: {audit.missed.toLocaleString()} more requests recorded than shown live — reload
+          </Button>
+        ) : audit.pending > 0 ? (
           <Button size="compact-sm" variant="light" onClick={audit.showPending} data-testid="audit-pending">
             {audit.pending === 1 ? '1 new record' : `${audit.pending.toLocaleString()} new records`} — show
           </Button>
