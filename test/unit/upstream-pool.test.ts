@@ -153,13 +153,12 @@ class Recorder implements UpstreamHandler {
     this.events.push('connect');
     this.abort = abort;
   }
-  onHeaders(statusCode: number, headers: string[], resume: () => void, statusText: string): boolean {
+  onHeaders(statusCode: number, headers: string[], resume: () => void, statusText: string): void {
     this.events.push('headers');
     this.status = statusCode;
     this.headers = headers;
     this.resume = resume;
     this.statusText = statusText;
-    return true;
   }
   onData(chunk: Buffer): boolean {
     this.events.push('data');
@@ -527,6 +526,15 @@ describe('UpstreamPool connections', () => {
     upstream.replies.push(OK);
     await send(pool, request(upstream));
     await waitFor(() => upstream.connections[0]?.closed, 5_000, 'the idle socket to be closed');
+    await waitFor(() => pool.stats.open === 0, 5_000, 'the pool to count it gone');
+  });
+
+  it("gives up an idle socket before the upstream's own Keep-Alive timeout, however long its own is", async () => {
+    const { upstream, pool } = await setup({ keepAliveTimeoutMs: 60_000 });
+    upstream.replies.push('HTTP/1.1 200 OK\r\ncontent-length: 2\r\nkeep-alive: timeout=1\r\n\r\nok');
+    await send(pool, request(upstream));
+    // The upstream never closes it here: the pool does, a second before the upstream would.
+    await waitFor(() => upstream.connections[0]?.closed, 5_000, 'the pool to close the idle socket');
     await waitFor(() => pool.stats.open === 0, 5_000, 'the pool to count it gone');
   });
 

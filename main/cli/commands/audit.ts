@@ -113,6 +113,11 @@ async function follow(ctx: CliContext, filter: ReturnType<typeof filterFrom>, li
         if (live) show(fresh);
         else early.push(...fresh);
       });
+      // A stretch that cannot be read back would leave a gap: say so and stop rather than skip it.
+      turn = turn.catch((err: unknown) => {
+        ctx.err(`portcullis: could not read back records the live stream left out: ${err instanceof Error ? err.message : String(err)}`);
+        ended(1);
+      });
     },
     () => {
       ctx.err('portcullis: the connection to Portcullis closed.');

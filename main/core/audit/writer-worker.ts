@@ -26,7 +26,7 @@ function liveLines(text: string, written: number, records: Unchained[]): { text:
   if (access <= LIVE_ACCESS_PER_ANSWER) return { text, picked: null };
   const lines = text.split('\n');
   const picked: number[] = [];
-  let kept: string[] = [];
+  const kept: string[] = [];
   let skip = access - LIVE_ACCESS_PER_ANSWER;
   for (let i = 0; i < written; i++) {
     if ((records[i] as Unchained).kind === 'access' && skip > 0) {
@@ -36,9 +36,7 @@ function liveLines(text: string, written: number, records: Unchained[]): { text:
     picked.push(i);
     kept.push(lines[i] as string);
   }
-  const out = `${kept.join('\n')}\n`;
-  kept = [];
-  return { text: out, picked };
+  return { text: `${kept.join('\n')}\n`, picked };
 }
 
 port.on('message', (first: ToWriter) => {

@@ -116,7 +116,7 @@ class Exchange implements UpstreamHandler {
     else this.abortUpstream = abort;
   }
 
-  onHeaders(statusCode: number, raw: string[], resume: () => void, statusText: string): boolean {
+  onHeaders(statusCode: number, raw: string[], resume: () => void, statusText: string): void {
     this.status = statusCode;
     const { headers: out, length } = downstreamRawHeaders(raw);
     this.expected = length;
@@ -125,7 +125,6 @@ class Exchange implements UpstreamHandler {
     // not with the first chunk, so the client sees the stream open at once.
     if (length === null) this.res.flushHeaders();
     this.resumeUpstream = resume;
-    return true;
   }
 
   onData(chunk: Buffer): boolean {

@@ -11,6 +11,8 @@ export interface ResponseHead {
   statusText: string;
   /** Field names and values as sent, flat: name, value, name, value … */
   headers: string[];
+  /** `Keep-Alive: timeout=N` in milliseconds: how long the upstream keeps an idle socket. */
+  keepAliveMs: number | null;
 }
 
 export interface ResponseSink {
@@ -42,6 +44,7 @@ const STATUS_LINE = /^HTTP\/1\.([01]) ([1-9]\d\d)(?: ([^\r\n]*))?$/;
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 /** What Node's writeHead accepts in a value: a value it would refuse is refused here first. */
 const BAD_VALUE = /[^\t\x20-\x7e\x80-\xff]/;
+const KEEP_ALIVE_TIMEOUT = /(?:^|[,;\s])timeout=(\d{1,9})/i;
 const CHUNK_SIZE = /^([0-9A-Fa-f]{1,12})[ \t]*(?:;[^\r\n]*)?$/;
 /** A chunk-size or trailer line longer than this is not a real one. */
 const MAX_LINE = 8 * 1024;
@@ -93,12 +96,10 @@ export class ResponseParser {
           this.remaining -= n;
           const chunk = data.subarray(at, at + n);
           at += n;
+          this.sink.data(chunk);
           if (this.remaining === 0) {
             this.state = State.Done;
-            this.sink.data(chunk);
             this.sink.end(this.reusable);
-          } else {
-            this.sink.data(chunk);
           }
           break;
         }
@@ -164,6 +165,7 @@ export class ResponseParser {
     let encoded = false;
     let close = m[1] === '0';
     let keepAlive = false;
+    let keepAliveMs: number | null = null;
     for (let i = 1; i < lines.length; i++) {
       const line = lines[i] as string;
       const colon = line.indexOf(':');
@@ -181,6 +183,9 @@ export class ResponseParser {
         encoded = true;
         // Only the last coding decides the framing (RFC 9112 §6.3).
         chunked = /(?:^|,)\s*chunked\s*$/i.test(value);
+      } else if (lower === 'keep-alive') {
+        const m = KEEP_ALIVE_TIMEOUT.exec(value);
+        if (m) keepAliveMs = Number(m[1]) * 1000;
       } else if (lower === 'connection') {
         for (const token of value.toLowerCase().split(',')) {
           const t = token.trim();
@@ -200,7 +205,7 @@ export class ResponseParser {
     this.reusable = !close;
     if (this.noBody || status === 204 || status === 304) {
       this.state = State.Done;
-      this.sink.head({ status, statusText: m[3] ?? '', headers });
+      this.sink.head({ status, statusText: m[3] ?? '', headers, keepAliveMs });
       this.sink.end(this.reusable);
       return;
     }
@@ -220,7 +225,7 @@ export class ResponseParser {
       this.state = State.UntilClose;
       this.reusable = false;
     }
-    this.sink.head({ status, statusText: m[3] ?? '', headers });
+    this.sink.head({ status, statusText: m[3] ?? '', headers, keepAliveMs });
     if (this.state === State.Length && this.remaining === 0) {
       this.state = State.Done;
       this.sink.end(this.reusable);

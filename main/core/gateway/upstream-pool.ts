@@ -17,7 +17,7 @@ export interface UpstreamHandler {
   /** Before each attempt (a retried request hears it again, with that attempt's abort). */
   onConnect(abort: (err?: Error) => void): void;
   /** The final answer's head; informational (1xx) heads are skipped. */
-  onHeaders(statusCode: number, headers: string[], resume: () => void, statusText: string): boolean;
+  onHeaders(statusCode: number, headers: string[], resume: () => void, statusText: string): void;
   /** Decoded body bytes; false pauses the upstream until `resume` is called. */
   onData(chunk: Buffer): boolean;
   onComplete(): void;
@@ -45,6 +45,8 @@ export class UpstreamError extends Error {
 }
 
 const UNSAFE = /[\r\n\0]/;
+
+const closedByGateway = (): UpstreamError => new UpstreamError('the gateway closed the connection', 'UPSTREAM_CLOSED');
 
 /**
  * Keep-alive HTTP/1.1 to one loopback upstream. The gateway's hot path used undici's Pool;
@@ -79,23 +81,26 @@ export class UpstreamPool {
     this.start({ request, head: requestHead(request), handler, retried: false });
   }
 
+  /** Idle sockets go, waiting requests end; running exchanges finish. */
   close(): Promise<void> {
-    this.closing = true;
-    clearInterval(this.timer);
-    for (const c of this.idle.splice(0)) c.destroy();
-    // Waiting requests were meant for an upstream that is going away: they end now, not never.
-    for (const q of this.queue.splice(0)) q.handler.onError(new UpstreamError('the gateway closed the connection', 'UPSTREAM_CLOSED'));
+    this.shut();
     if (this.busy.size === 0) return Promise.resolve();
     return Promise.all([...this.busy].map((c) => c.closed)).then(() => undefined);
   }
 
+  /** Every socket goes now, running exchanges included. */
   destroy(): Promise<void> {
+    this.shut();
+    for (const c of this.busy) c.fail(closedByGateway());
+    return Promise.resolve();
+  }
+
+  private shut(): void {
     this.closing = true;
     clearInterval(this.timer);
     for (const c of this.idle.splice(0)) c.destroy();
-    for (const c of this.busy) c.fail(new UpstreamError('the gateway closed the connection', 'UPSTREAM_CLOSED'));
-    for (const q of this.queue.splice(0)) q.handler.onError(new UpstreamError('the gateway closed the connection', 'UPSTREAM_CLOSED'));
-    return Promise.resolve();
+    // Waiting requests were meant for an upstream that is going away: they end now, not never.
+    for (const q of this.queue.splice(0)) q.handler.onError(closedByGateway());
   }
 
   private start(job: { request: UpstreamRequest; head: string; handler: UpstreamHandler; retried: boolean }): void {
@@ -146,7 +151,7 @@ export class UpstreamPool {
   /** A reused connection was found dead before it answered: the request goes again, once. */
   retry(request: UpstreamRequest, head: string, handler: UpstreamHandler): void {
     if (this.closing) {
-      handler.onError(new UpstreamError('the gateway closed the connection', 'UPSTREAM_CLOSED'));
+      handler.onError(closedByGateway());
       return;
     }
     this.start({ request, head, handler, retried: true });
@@ -193,8 +198,6 @@ function requestHead(r: UpstreamRequest): string {
   if (r.body && !length) head += 'transfer-encoding: chunked\r\n';
   return `${head}\r\n`;
 }
-
-const KEEP_ALIVE_TIMEOUT = /timeout=(\d+)/i;
 
 /** One socket to the upstream, carrying one exchange at a time. */
 class Connection implements ResponseSink {
@@ -302,13 +305,8 @@ class Connection implements ResponseSink {
   head(h: ResponseHead): void {
     this.awaitingHeadSince = 0;
     this.used = true;
-    for (let i = 0; i < h.headers.length; i += 2) {
-      if ((h.headers[i] as string).toLowerCase() === 'keep-alive') {
-        const m = KEEP_ALIVE_TIMEOUT.exec(h.headers[i + 1] as string);
-        // Give up an idle socket a second before the upstream would: never reuse one it closed.
-        if (m) this.keepAliveHint = Math.max(0, Number(m[1]) * 1000 - 1000);
-      }
-    }
+    // Give up an idle socket a second before the upstream would: never reuse one it closed.
+    if (h.keepAliveMs !== null) this.keepAliveHint = Math.max(0, h.keepAliveMs - 1000);
     const handler = this.handler;
     handler?.onHeaders(h.status, h.headers, () => this.resume(handler), h.statusText);
   }
