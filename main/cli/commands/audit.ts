@@ -89,15 +89,29 @@ async function auditList(argv: string[], ctx: CliContext): Promise<number> {
 async function follow(ctx: CliContext, filter: ReturnType<typeof filterFrom>, limit: number, print: (r: AuditRecord[]) => void): Promise<number> {
   const match = matchesFilter(filter);
   let shownUpTo = 0;
+  let lastShown: AuditRecord | null = null;
   let live = false;
   const early: AuditRecord[] = [];
   const show = (records: AuditRecord[]): void => {
     const fresh = records.filter((r) => r.seq > shownUpTo);
     print(fresh);
-    shownUpTo = Math.max(shownUpTo, ...fresh.map((r) => r.seq));
+    for (const r of fresh) {
+      if (r.seq <= shownUpTo) continue;
+      shownUpTo = r.seq;
+      lastShown = r;
+    }
   };
-  let ended: (code: number) => void = () => {};
-  const done = new Promise<number>((resolve) => (ended = resolve));
+  // Once over (a gap, the connection lost, Ctrl-C), nothing more is printed: not records past
+  // a gap as if the stream were whole, nor "connection closed" for our own unsubscribe.
+  let over = false;
+  let resolveDone: (code: number) => void = () => {};
+  const done = new Promise<number>((resolve) => (resolveDone = resolve));
+  const end = (code: number, ...lines: string[]): void => {
+    if (over) return;
+    over = true;
+    for (const line of lines) ctx.err(line);
+    resolveDone(code);
+  };
   // Records arrive (and stretches left out of the live stream are fetched) strictly in turn.
   let turn = Promise.resolve();
   // Subscribed before the backlog is read, so nothing written in between is missed or shown twice.
@@ -106,6 +120,7 @@ async function follow(ctx: CliContext, filter: ReturnType<typeof filterFrom>, li
       if (message.event !== 'audit.records') return;
       const { records, omitted = 0 } = message.payload;
       turn = turn.then(async () => {
+        if (over) return;
         // Heavy traffic: the live stream left out older access records of this stretch; --follow
         // shows every record, so the stretch (contiguous, ending at the newest seq) is read back.
         const all = omitted > 0 ? await stretch(ctx, filter, records, omitted) : records;
@@ -114,22 +129,40 @@ async function follow(ctx: CliContext, filter: ReturnType<typeof filterFrom>, li
         else early.push(...fresh);
       });
       // A stretch that cannot be read back would leave a gap: say so and stop rather than skip it.
-      turn = turn.catch((err: unknown) => {
-        ctx.err(`portcullis: could not read back records the live stream left out: ${err instanceof Error ? err.message : String(err)}`);
-        ended(1);
-      });
+      turn = turn.catch((err: unknown) => end(1, ...gapMessage(err, lastShown)));
     },
-    () => {
-      ctx.err('portcullis: the connection to Portcullis closed.');
-      ended(1);
-    },
+    () => end(1, 'portcullis: the connection to Portcullis closed.'),
   );
   const page = await ctx.client.call('audit.query', { ...filter, limit });
   show(page.records.reverse());
   await turn;
-  show(early);
+  if (!over) show(early);
   live = true;
-  return untilInterrupted(done, unsubscribe);
+  const code = await untilInterrupted(done, unsubscribe);
+  over = true;
+  return code;
+}
+
+/** A left-out stretch that could not be read back from the journal (seqs first–newest). */
+class StretchError extends Error {
+  constructor(
+    readonly first: number,
+    readonly newest: number,
+    reason: string,
+  ) {
+    super(reason);
+  }
+}
+
+/** What failed, what was shown, and what the user can do about the records not shown. */
+function gapMessage(err: unknown, lastShown: AuditRecord | null): string[] {
+  const reason = err instanceof Error ? err.message : String(err);
+  const what = err instanceof StretchError ? `records seq ${err.first}–${err.newest}` : 'records';
+  const rest = lastShown ? `\`portcullis audit --since ${lastShown.ts}\`` : '`portcullis audit`';
+  return [
+    `portcullis: --follow stopped: ${what} (left out of the live stream while the gateway was busy) could not be read back: ${reason.replace(/\.$/, '')}.`,
+    `Records are shown up to seq ${lastShown?.seq ?? 0}. Check the journal with \`portcullis audit verify\`, then list what follows with ${rest} or run \`portcullis audit --follow\` again.`,
+  ];
 }
 
 /** The whole written stretch a live message stood for, oldest first. */
@@ -138,12 +171,23 @@ async function stretch(ctx: CliContext, filter: ReturnType<typeof filterFrom>, r
   const first = newest - (records.length + omitted) + 1;
   const out: AuditRecord[] = [];
   let before = newest + 1;
-  // Newest first, a page at a time, until the stretch's first seq (a filter may match fewer).
-  while (before > first) {
-    const page = await ctx.client.call('audit.query', { ...filter, before, limit: Math.min(10_000, before - first) });
-    for (const r of page.records) if (r.seq >= first) out.push(r);
-    if (page.nextBefore === null || page.records.length === 0) break;
-    before = page.nextBefore;
+  try {
+    // Newest first, a page at a time, until the stretch's first seq (a filter may match fewer).
+    while (before > first) {
+      const page = await ctx.client.call('audit.query', { ...filter, before, limit: Math.min(10_000, before - first) });
+      for (const r of page.records) if (r.seq >= first) out.push(r);
+      if (page.nextBefore === null || page.records.length === 0) break;
+      before = page.nextBefore;
+    }
+  } catch (err) {
+    throw new StretchError(first, newest, err instanceof Error ? err.message : String(err));
+  }
+  // The live records were just written: a read-back without those of them that match means the
+  // journal changed under us (files moved or removed), not that the filter matched fewer.
+  const match = matchesFilter(filter);
+  const got = new Set(out.map((r) => r.seq));
+  if (records.some((r) => match(r) && !got.has(r.seq))) {
+    throw new StretchError(first, newest, 'the journal no longer holds them (were its files moved or removed?)');
   }
   return out.reverse();
 }
