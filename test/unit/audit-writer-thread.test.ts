@@ -8,6 +8,7 @@ import { JournalWriter } from '../../main/core/audit/journal-writer.js';
 import { GENESIS, hashLine, parseLine } from '../../main/core/audit/line.js';
 import { verifyJournal } from '../../main/core/audit/verify.js';
 import type { AuditRecord } from '../../main/core/contract/audit.js';
+import { LIVE_ACCESS_BURST, LIVE_ACCESS_PER_SECOND } from '../../main/core/audit/writer-protocol.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const control = (action: string) => ({ kind: 'control', actor: { kind: 'cli', user: 'me' }, action, outcome: 'ok' }) as const;
@@ -65,6 +66,28 @@ describe('journal writer thread', () => {
     // The control record is always live, and its caller got the record as written.
     expect(calls.flatMap((c) => c.records).find((r) => r.action === 'server.start')).toEqual(written);
     expect(onDisk[written.seq - 1]).toEqual(written);
+  });
+
+  it('carries access records live at a bounded rate, however small and many the writes', async () => {
+    const journal = new AuditJournal({ home: tempDir('pc-writer-') });
+    const calls: Array<{ records: AuditRecord[]; omitted: number }> = [];
+    journal.onRecords((records, omitted) => calls.push({ records, omitted }));
+    const began = performance.now();
+    // Forty writes of 30 (each under a hand-off's size, so one write each): each alone is small,
+    // together they are more than the live stream carries.
+    const rounds = 40;
+    for (let round = 0; round < rounds; round++) {
+      for (let i = 0; i < 30; i++) journal.access({ server: 'pico', mode: 'lan', client: '10.0.0.2', method: 'GET', path: `/r${round}-${i}`, status: 200, bytesIn: 0, bytesOut: 5, durationMs: 1 });
+      await journal.flush();
+    }
+    const seconds = (performance.now() - began) / 1_000;
+    await journal.close();
+    const live = calls.flatMap((c) => c.records).filter((r) => r.kind === 'access').length;
+    // Every record is accounted for, and no more went live than the burst, the refill over the
+    // time taken, and the newest of each write (which tells a reader where the stream stands).
+    expect(live + calls.reduce((n, c) => n + c.omitted, 0)).toBe(1_200);
+    expect(live).toBeLessThanOrEqual(LIVE_ACCESS_BURST + Math.ceil(LIVE_ACCESS_PER_SECOND * seconds) + rounds);
+    expect(calls.every((c) => c.records.length > 0)).toBe(true);
   });
 
   it('repairs a line torn by a writer that died mid-write before the new writer continues, and says so', async () => {

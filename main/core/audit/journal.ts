@@ -2,8 +2,10 @@ import { mkdirSync } from 'node:fs';
 import type { AuditRecord } from '../contract/audit.js';
 import { PortcullisError } from '../errors.js';
 import type { AccessEntry, AuditEntry, AuditPort, Keychain } from '../ports.js';
+import { toTuple } from './access-tuple.js';
 import { auditDir } from './files.js';
 import { HeadKeeper } from './head-keeper.js';
+import { LiveFeed, type RecordListener } from './live-feed.js';
 import type { Head } from './head-store.js';
 import type { WriterState } from './journal-writer.js';
 import type { Unchained } from './line.js';
@@ -48,8 +50,13 @@ const MB = 1024 * 1024;
 /** Beyond this many waiting access records the disk is not keeping up: further ones are counted, not kept. */
 const MAX_PENDING = 200_000;
 const DAY_MS = 86_400_000;
-/** Access records sent to the writer thread together at most. */
-const BATCH_RECORDS = 1_024;
+/**
+ * Access records sent to the writer thread together at most. Small hand-offs keep each of the
+ * event loop's pauses (the copy to the thread) and each burst of the thread's work short,
+ * which is what a request's p99 latency sees: 1,024 measured a p99 about 1.5× that of 32 at one
+ * connection. The thread still merges whatever queued while it wrote into one write.
+ */
+const BATCH_RECORDS = 32;
 
 /**
  * The append-only, hash-chained journal: `<home>/audit/journal-<first seq>.jsonl`. Records
@@ -92,7 +99,7 @@ export class AuditJournal implements AuditPort {
   private closing: Promise<void> | null = null;
   private unwritable: Error | null = null;
 
-  private readonly recordListeners = new Set<RecordListener>();
+  private readonly live: LiveFeed;
   private readonly unwritableListeners = new Set<(err: Error) => void>();
   private readonly warningListeners = new Set<(message: string) => void>();
   private readonly warnings: string[] = [];
@@ -106,6 +113,7 @@ export class AuditJournal implements AuditPort {
     const given = options.now;
     this.nowMs = given ? () => given().getTime() : Date.now;
     this.log = options.log ?? (() => undefined);
+    this.live = new LiveFeed(this.log);
     const keychain = options.keychain && options.homeId ? options.keychain : null;
     this.heads = new HeadKeeper(keychain, options.homeId ?? '', this.dir, this.log);
     this.ready = this.init();
@@ -131,7 +139,7 @@ export class AuditJournal implements AuditPort {
     // Handed over as is: the writer thread makes the record (redaction, ISO time, JSON, hash).
     // A full batch goes at once: the thread works while more arrive, and no message grows huge.
     this.pendingAccess++;
-    if (this.pending.push({ access: entry, at: this.nowMs() }) >= BATCH_RECORDS) this.kick();
+    if (this.pending.push(toTuple(entry, this.nowMs())) >= BATCH_RECORDS) this.kick();
     else this.schedule(false);
   }
 
@@ -155,18 +163,18 @@ export class AuditJournal implements AuditPort {
     if (this.closed && this.pending.length === 0) return;
     if (!this.thread?.alive) await this.restart();
     const error = await new Promise<Error | null>((answered) => this.send(true, answered));
+    this.live.flush();
     if (error) throw error;
   }
 
   /**
    * New records, batch by batch, once they are written. `omitted`: access records of the same
    * stretch that were written but are not in `records` (heavy traffic; see
-   * LIVE_ACCESS_PER_ANSWER) — the seqs are contiguous, so a reader that needs every record
+   * LIVE_ACCESS_PER_SECOND) — the seqs are contiguous, so a reader that needs every record
    * queries the stretch that ends at the newest seq it was given.
    */
   onRecords(listener: RecordListener): () => void {
-    this.recordListeners.add(listener);
-    return () => this.recordListeners.delete(listener);
+    return this.live.listen(listener);
   }
 
   /**
@@ -239,6 +247,7 @@ export class AuditJournal implements AuditPort {
     clearInterval(this.headTimer);
     clearInterval(this.pruneTimer);
     if (this.timer) clearTimeout(this.timer);
+    this.live.flush();
     await this.heads.store(this.head());
     await this.thread?.close();
     this.thread = null;
@@ -389,7 +398,7 @@ export class AuditJournal implements AuditPort {
     this.state = message.state;
     const answered: Batch[] = [];
     while (this.inflight.length > 0 && (this.inflight[0] as Batch).id <= message.lastId) answered.push(this.inflight.shift() as Batch);
-    const needRecords = message.written > 0 && (this.recordListeners.size > 0 || answered.some((b) => b.callbacks.length > 0));
+    const needRecords = message.written > 0 && (this.live.listening || answered.some((b) => b.callbacks.length > 0));
     // One parse for the whole answer, and only when someone will read the records.
     const records: AuditRecord[] = needRecords ? (JSON.parse(`[${message.text.slice(0, -1).replaceAll('\n', ',')}]`) as AuditRecord[]) : [];
     // Records by their index among the written ones (control records, which have callbacks, are always picked).
@@ -408,15 +417,7 @@ export class AuditJournal implements AuditPort {
       batch.answered?.(offset + batch.count > message.written ? error : null);
       offset += batch.count;
     }
-    if (records.length > 0) {
-      for (const listener of this.recordListeners) {
-        try {
-          listener(records, omitted);
-        } catch (err) {
-          this.log('audit: a record listener failed', err);
-        }
-      }
-    }
+    this.live.add(records, omitted);
     if (error) {
       this.log('audit: write failed', message.error);
       this.markUnwritable(error);
@@ -487,8 +488,6 @@ export class AuditJournal implements AuditPort {
     for (const listener of this.warningListeners) listener(message);
   }
 }
-
-export type RecordListener = (records: AuditRecord[], omitted: number) => void;
 
 function sparse(picked: readonly number[], records: readonly AuditRecord[]): AuditRecord[] {
   const out: AuditRecord[] = [];

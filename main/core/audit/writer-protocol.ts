@@ -1,13 +1,13 @@
-import type { AccessEntry } from '../ports.js';
+import type { AccessTuple } from './access-tuple.js';
 import type { WriterState } from './journal-writer.js';
 import type { Unchained } from './line.js';
 
 /**
- * What the journal hands its writer thread. An access entry travels as the gateway gave it,
- * with its time as a number: turning it into a record (redaction, ISO time) is the writer
- * thread's work, not the gateway's event loop's.
+ * What the journal hands its writer thread. An access entry travels as the gateway gave it
+ * (as a flat tuple, cheaper to copy across), with its time as a number: turning it into a
+ * record (redaction, ISO time) is the writer thread's work, not the gateway's event loop's.
  */
-export type WriterItem = { record: Unchained } | { access: AccessEntry; at: number };
+export type WriterItem = { record: Unchained } | AccessTuple;
 
 export type ToWriter =
   | { type: 'batch'; id: number; items: WriterItem[]; durable: boolean }
@@ -15,12 +15,15 @@ export type ToWriter =
   | { type: 'close' };
 
 /**
- * Access records an answer carries back for the live stream at most (the newest of them);
- * control records always come back. Under heavy traffic the event loop would otherwise parse
- * every request's line again only to show it live, which costs about as much per request as
- * the whole authentication step; the journal on disk keeps every record regardless.
+ * How many access records the live stream carries: up to LIVE_ACCESS_BURST at once, refilled
+ * at LIVE_ACCESS_PER_SECOND (the newest of each answer go first); control records always come
+ * back. Under heavy traffic the event loop would otherwise parse every request's line again
+ * only to show it live, which costs about as much per request as the whole authentication
+ * step; a rate rather than a count per answer keeps that bound however small the batches
+ * are. The journal on disk keeps every record regardless.
  */
-export const LIVE_ACCESS_PER_ANSWER = 100;
+export const LIVE_ACCESS_BURST = 100;
+export const LIVE_ACCESS_PER_SECOND = 1_000;
 
 /**
  * One answer for every batch up to `lastId` (the thread takes all waiting batches in one

@@ -5,29 +5,48 @@
  * write, one fsync — and answered together: group commit.
  */
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
+import { fromTuple } from './access-tuple.js';
 import { JournalWriter } from './journal-writer.js';
 import type { Unchained } from './line.js';
 import { fromAccessEntry } from './to-record.js';
-import { LIVE_ACCESS_PER_ANSWER, type FromWriter, type ToWriter, type WriterItem, type WriterStart } from './writer-protocol.js';
+import { LIVE_ACCESS_BURST, LIVE_ACCESS_PER_SECOND, type FromWriter, type ToWriter, type WriterItem, type WriterStart } from './writer-protocol.js';
 
 const port = parentPort;
 if (!port) throw new Error('the audit writer runs only as a worker thread');
 const start = workerData as WriterStart;
 const writer = new JournalWriter(start.dir, start.state, start.maxFileBytes);
 
-const toRecord = (item: WriterItem): Unchained => ('record' in item ? item.record : fromAccessEntry(item.access, new Date(item.at).toISOString()));
+function toRecord(item: WriterItem): Unchained {
+  if (!Array.isArray(item)) return item.record;
+  const { entry, at } = fromTuple(item);
+  return fromAccessEntry(entry, new Date(at).toISOString());
+}
 
 const reply = (message: FromWriter): void => port.postMessage(message);
 
-/** The lines the live stream gets: all of them, unless more access records than it shows. */
+/** Access records the live stream may still carry now: a bucket refilled over time. */
+const live = { budget: LIVE_ACCESS_BURST, at: performance.now() };
+
+function liveBudget(): number {
+  const now = performance.now();
+  live.budget = Math.min(LIVE_ACCESS_BURST, live.budget + ((now - live.at) * LIVE_ACCESS_PER_SECOND) / 1_000);
+  live.at = now;
+  return Math.floor(live.budget);
+}
+
+/** The lines the live stream gets: all of them, unless more access records than it may carry now. */
 function liveLines(text: string, written: number, records: Unchained[]): { text: string; picked: number[] | null } {
   let access = 0;
   for (let i = 0; i < written; i++) if ((records[i] as Unchained).kind === 'access') access++;
-  if (access <= LIVE_ACCESS_PER_ANSWER) return { text, picked: null };
+  // The newest record always goes: a reader learns from it where the stream stands, so the
+  // records left out before it can be counted and read back.
+  const allowed = Math.max(1, liveBudget());
+  live.budget = Math.max(0, live.budget - Math.min(access, allowed));
+  if (access <= allowed) return { text, picked: null };
   const lines = text.split('\n');
   const picked: number[] = [];
   const kept: string[] = [];
-  let skip = access - LIVE_ACCESS_PER_ANSWER;
+  let skip = access - allowed;
   for (let i = 0; i < written; i++) {
     if ((records[i] as Unchained).kind === 'access' && skip > 0) {
       skip--;
