@@ -1,5 +1,5 @@
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { build } from 'esbuild';
 import { WRITER_FILE, writerBuildOptions } from '../main/core/audit/writer-thread.js';
 
@@ -10,10 +10,14 @@ const root = new URL('..', import.meta.url).pathname;
  * compiled as the app's build compiles it, not through tsx, whose runtime helpers (it names
  * every function a request creates) would tax each case's per-request closures. It is written
  * under node_modules/.cache so its packages (ws, http-proxy-3) resolve as usual —
- * also for `entry` in another checkout (a baseline to compare against).
+ * also for `entry` in another checkout (a baseline to compare against). Each bundle gets its
+ * own folder with the journal's writer thread of its own checkout beside it, so a baseline
+ * runs its own writer, not this one's.
  */
 export async function bundleRoles(entry = join(root, 'bench', 'gateway-roles.ts'), name = 'gateway-roles'): Promise<string> {
-  const dir = join(root, 'node_modules', '.cache', 'portcullis-bench');
+  const dir = join(root, 'node_modules', '.cache', 'portcullis-bench', name);
+  const checkout = dirname(dirname(entry));
+  const writerEntry = [join(checkout, 'main', 'core', 'audit', 'writer-worker.ts'), join(root, 'main', 'core', 'audit', 'writer-worker.ts')].find((f) => existsSync(f)) as string;
   mkdirSync(dir, { recursive: true });
   const outfile = join(dir, `${name}.mjs`);
   await build({
@@ -27,6 +31,6 @@ export async function bundleRoles(entry = join(root, 'bench', 'gateway-roles.ts'
     logLevel: 'error',
   });
   // The audit journal's writer thread, found beside the bundle as the app finds it beside out/main.
-  await build({ ...writerBuildOptions(join(root, 'main', 'core', 'audit', 'writer-worker.ts')), outfile: join(dir, WRITER_FILE) });
+  await build({ ...writerBuildOptions(writerEntry), outfile: join(dir, WRITER_FILE) });
   return outfile;
 }
