@@ -53,8 +53,9 @@ const DAY_MS = 86_400_000;
 /**
  * Access records sent to the writer thread together at most. Small hand-offs keep each of the
  * event loop's pauses (the copy to the thread) and each burst of the thread's work short,
- * which is what a request's p99 latency sees: 1,024 measured a p99 about 1.5× that of 32 at one
- * connection. The thread still merges whatever queued while it wrote into one write.
+ * which is what a request's p99 latency sees. Against 1,024 (8 interleaved rounds, wrk): p99
+ * 0.84 vs 1.44 ms at one connection, 5.9 vs 7.8 ms at 50, CPU per request the same. The
+ * thread still merges whatever queued while it wrote into one write.
  */
 const BATCH_RECORDS = 32;
 
