@@ -24,7 +24,7 @@ import { generatorName, load as generate, wrkPath } from './load.js';
 const TOKEN = 'bench-token-4f9c2a7e1d3b5c8a0e6f2d4b7a9c1e3f5d7b9a1c3e5';
 const DURATION_S = Number(process.env.BENCH_SECONDS ?? 2);
 /** Rounds per case, targets interleaved, median kept: the machine is shared and noisy. */
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 let roles = '';
 const children: ChildProcess[] = [];
 const cleanups: Array<() => void> = [];
@@ -278,13 +278,28 @@ async function main(): Promise<void> {
     { label: '64 KB, 50 conns', path: '/big', connections: 50 },
   ];
   const results = new Map<string, Map<string, Result>>();
+  /** Every round's result per case and target, in round order: ratios are taken round by round. */
+  const rounds = new Map<string, Map<string, Result[]>>();
   for (const c of cases) {
     const runs = new Map<string, Result[]>(targets.map((t) => [t.name, []]));
     for (let round = 0; round < ROUNDS; round++) {
       for (const t of targets) runs.get(t.name)?.push(await load(t, c.path, c.connections, DURATION_S));
     }
+    rounds.set(c.label, runs);
     results.set(c.label, new Map([...runs].map(([name, rs]) => [name, median(rs)])));
   }
+  /**
+   * A ratio between two targets, taken within each round (their runs seconds apart) and then the
+   * median of the rounds, with the lowest and highest: the shared machine drifts between rounds
+   * far more than within one, so this is steadier than a ratio of two medians.
+   */
+  const paired = (label: string, a: string, b: string, of: (r: Result) => number): { mid: number; low: number; high: number } => {
+    const ra = rounds.get(label)?.get(a) ?? [];
+    const rb = rounds.get(label)?.get(b) ?? [];
+    const ratios = ra.map((r, i) => of(r) / of(rb[i] as Result)).sort((x, y) => x - y);
+    return { mid: pct(ratios, 50), low: ratios[0] ?? NaN, high: ratios[ratios.length - 1] ?? NaN };
+  };
+  const range = (p: { low: number; high: number }): string => `[${fmt(p.low, 2)}–${fmt(p.high, 2)}]`;
 
   console.log(`\nkeep-alive clients, median of ${ROUNDS} interleaved ${DURATION_S} s runs per case, ${generatorName} on loopback (2 shared cores)`);
   if (!wrkPath) console.log('(autocannon reports latency in whole milliseconds; p99 ratios treat < 1 ms as 1 ms; apt-get install -y wrk for µs)');
@@ -298,24 +313,19 @@ async function main(): Promise<void> {
     }
   }
 
-  console.log('\ngateway against the targets (≥ 0.5× nginx throughput, ≥ 2× http-proxy-3, p99 ≤ 2× nginx):');
+  console.log(`\ngateway against the targets (≥ 0.5× nginx throughput, ≥ 2× http-proxy-3, p99 ≤ 2× nginx), each the median of ${ROUNDS} rounds' ratios [lowest–highest]:`);
+  const floor = wrkPath ? 0 : 1;
   for (const [label, row] of results) {
     for (const gw of ['gateway', 'gw-baseline']) {
-      const g = row.get(gw);
-      if (!g) continue;
-      const n = row.get('nginx');
-      const hp = row.get('http-proxy-3') as Result;
-      const tuned = row.get('hp3-keepalive') as Result;
-      const parts = [
-        `${label.padEnd(22)}`,
-        gw.padEnd(11),
-        `${fmt(g.rps / hp.rps, 2)}× http-proxy-3 ${g.rps / hp.rps >= 2 ? 'ok' : 'MISS'} (${fmt(g.rps / tuned.rps, 2)}× with keep-alive)`,
-      ];
-      if (n) {
-        parts.push(`${fmt(g.rps / n.rps, 2)}× nginx ${g.rps / n.rps >= 0.5 ? 'ok' : 'MISS'}`);
-        const floor = wrkPath ? 0 : 1;
-        const ratio = Math.max(g.p99, floor) / Math.max(n.p99, floor);
-        parts.push(`p99 ${fmt(ratio, 2)}× nginx ${ratio <= 2 ? 'ok' : 'MISS'}`);
+      if (!row.get(gw)) continue;
+      const hp = paired(label, gw, 'http-proxy-3', (r) => r.rps);
+      const tuned = paired(label, gw, 'hp3-keepalive', (r) => r.rps);
+      const parts = [`${label.padEnd(22)}`, gw.padEnd(11), `${fmt(hp.mid, 2)}× http-proxy-3 ${hp.mid >= 2 ? 'ok' : 'MISS'} ${range(hp)} (${fmt(tuned.mid, 2)}× with keep-alive)`];
+      if (row.get('nginx')) {
+        const n = paired(label, gw, 'nginx', (r) => r.rps);
+        parts.push(`${fmt(n.mid, 2)}× nginx ${n.mid >= 0.5 ? 'ok' : 'MISS'} ${range(n)}`);
+        const p99 = paired(label, gw, 'nginx', (r) => Math.max(r.p99, floor));
+        parts.push(`p99 ${fmt(p99.mid, 2)}× nginx ${p99.mid <= 2 ? 'ok' : 'MISS'} ${range(p99)}`);
       }
       console.log(`  ${parts.join('   ')}`);
     }
