@@ -6,6 +6,7 @@
  */
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { fromTuple } from './access-tuple.js';
+import { isoTime } from './iso-time.js';
 import { JournalWriter } from './journal-writer.js';
 import type { Unchained } from './line.js';
 import { fromAccessEntry } from './to-record.js';
@@ -19,7 +20,7 @@ const writer = new JournalWriter(start.dir, start.state, start.maxFileBytes);
 function toRecord(item: WriterItem): Unchained {
   if (!Array.isArray(item)) return item.record;
   const { entry, at } = fromTuple(item);
-  return fromAccessEntry(entry, new Date(at).toISOString());
+  return fromAccessEntry(entry, isoTime(at));
 }
 
 const reply = (message: FromWriter): void => port.postMessage(message);
