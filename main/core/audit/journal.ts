@@ -137,7 +137,7 @@ export class AuditJournal implements AuditPort {
       this.dropped++;
       return;
     }
-    // Handed over as is: the writer thread makes the record (redaction, ISO time, JSON, hash).
+    // Handed over as is (a flat tuple): the writer thread makes the record (redaction, ISO time, JSON, hash).
     // A full batch goes at once: the thread works while more arrive, and no message grows huge.
     this.pendingAccess++;
     if (this.pending.push(toTuple(entry, this.nowMs())) >= BATCH_RECORDS) this.kick();
@@ -169,7 +169,7 @@ export class AuditJournal implements AuditPort {
   }
 
   /**
-   * New records, batch by batch, once they are written. `omitted`: access records of the same
+   * New records once they are written (the writes of up to 50 ms together, see LiveFeed). `omitted`: access records of the same
    * stretch that were written but are not in `records` (heavy traffic; see
    * LIVE_ACCESS_PER_SECOND) — the seqs are contiguous, so a reader that needs every record
    * queries the stretch that ends at the newest seq it was given.
