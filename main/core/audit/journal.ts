@@ -164,7 +164,6 @@ export class AuditJournal implements AuditPort {
     if (this.closed && this.pending.length === 0) return;
     if (!this.thread?.alive) await this.restart();
     const error = await new Promise<Error | null>((answered) => this.send(true, answered));
-    this.live.flush();
     if (error) throw error;
   }
 
@@ -248,6 +247,7 @@ export class AuditJournal implements AuditPort {
     clearInterval(this.headTimer);
     clearInterval(this.pruneTimer);
     if (this.timer) clearTimeout(this.timer);
+    // Closing must not keep back records the live feed was still gathering.
     this.live.flush();
     await this.heads.store(this.head());
     await this.thread?.close();

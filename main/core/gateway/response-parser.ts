@@ -92,10 +92,8 @@ export class ResponseParser {
           break;
         }
         case State.Length: {
-          const n = Math.min(this.remaining, data.length - at);
-          this.remaining -= n;
-          const chunk = data.subarray(at, at + n);
-          at += n;
+          const chunk = this.take(data, at);
+          at += chunk.length;
           this.sink.data(chunk);
           if (this.remaining === 0) {
             this.state = State.Done;
@@ -110,10 +108,8 @@ export class ResponseParser {
           break;
         }
         case State.ChunkData: {
-          const n = Math.min(this.remaining, data.length - at);
-          this.remaining -= n;
-          const chunk = data.subarray(at, at + n);
-          at += n;
+          const chunk = this.take(data, at);
+          at += chunk.length;
           if (this.remaining === 0) this.state = State.ChunkDataEnd;
           this.sink.data(chunk);
           break;
@@ -135,6 +131,13 @@ export class ResponseParser {
     this.state = State.Done;
     this.sink.end(false);
     return true;
+  }
+
+  /** As much of the body (or chunk) still due as `data` holds from `at`. */
+  private take(data: Buffer, at: number): Buffer {
+    const n = Math.min(this.remaining, data.length - at);
+    this.remaining -= n;
+    return data.subarray(at, at + n);
   }
 
   private readHead(data: Buffer, at: number): number {
