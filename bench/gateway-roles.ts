@@ -88,6 +88,7 @@ async function gateway(): Promise<void> {
       // limiter still runs on every request, it just never says no.
       limits: { ...defaultLimits('lan'), rateLimit: 1_000_000_000 },
       trustedProxies: new Set(),
+      tls: null,
     },
     {
       tokens: verifier(token as string),

@@ -197,6 +197,7 @@ async function lockdownTime(upstreamPort: number): Promise<{ destroyedMs: number
       // All 70 connections come from one address here.
       limits: { ...defaultLimits('lan'), maxConnectionsPerClient: 1_000 },
       trustedProxies: new Set(),
+      tls: null,
     },
     {
       tokens: { verify: (_s, t) => (t === TOKEN ? { ok: true, tokenId: 't', label: 't' } : { ok: false, reason: 'unknown' }), onInvalidated: () => () => undefined },

@@ -9,7 +9,7 @@ export function exposureJson(views: ExposureView[], name: string): { mode: Expos
 export function describeExposure(v: ExposureView): string {
   if (v.mode === 'local') return `${v.server} is local: reachable only from this machine's loopback`;
   const until = v.expiresAt ? `until ${v.expiresAt} (then local again)` : 'until locked down';
-  return `${v.server} is exposed (${v.mode}) ${until}`;
+  return `${v.server} is exposed (${v.mode}, ${v.encrypted ? 'HTTPS' : 'plain HTTP'}) ${until}`;
 }
 
 /** What `expose` prints: the URLs, and a token minted for the occasion, shown this once. */
@@ -24,6 +24,7 @@ export function exposeText(result: ExposeResult): string[] {
       `  ${created.secret}`,
     );
   }
+  for (const warning of result.warnings) lines.push('', `Warning: ${warning}.`);
   lines.push(
     '',
     'Clients send the token as "Authorization: Bearer <token>" or "X-Portcullis-Token: <token>";',

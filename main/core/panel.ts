@@ -164,6 +164,8 @@ export function createPanel(options: PanelOptions): Panel {
     onAccess: (batch) => bus.emit('exposure.access', batch),
     trustedProxies: settings.get().exposure.trustedProxies,
     hostNames: () => settings.get().exposure.hostNames,
+    tls: () => settings.get().exposure.tls,
+    warn: (message) => bus.emit('system.warning', { message }),
   });
   // Fail closed (DESIGN.md): requests that cannot be recorded must not reach a public listener.
   audit.onUnwritable((err) => {

@@ -9,9 +9,9 @@ export interface CliResult {
 }
 
 /** Runs the real `portcullis` bin in a child process. */
-export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+export function runCli(args: string[], env: NodeJS.ProcessEnv = {}, cwd?: string): Promise<CliResult> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [cliBin, ...args], { env: { ...process.env, ...env } });
+    const child = spawn(process.execPath, [cliBin, ...args], { env: { ...process.env, ...env }, cwd });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d));

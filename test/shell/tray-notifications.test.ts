@@ -30,6 +30,7 @@ const exposure = (over: Partial<ExposureChange>): ExposureChange => ({
   bind: '0.0.0.0',
   port: 8443,
   urls: ['http://192.168.1.20:8443/'],
+  encrypted: false,
   expiresAt: null,
   since: '2026-01-01T12:00:00.000Z',
   cause: 'exposed',

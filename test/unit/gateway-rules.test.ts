@@ -59,5 +59,11 @@ describe('credentials', () => {
     expect(originMatchesHost('https://h:1', 'h:1')).toBe(false);
     expect(originMatchesHost('http://h:2', 'h:1')).toBe(false);
     expect(originMatchesHost('null', 'h:1')).toBe(false);
+    // An HTTPS listener: its own pages are https, on 443 when no port is written.
+    expect(originMatchesHost('https://h:1', 'h:1', true)).toBe(true);
+    expect(originMatchesHost('https://h', 'h', true)).toBe(true);
+    expect(originMatchesHost('https://h', 'h:443', true)).toBe(true);
+    expect(originMatchesHost('http://h:1', 'h:1', true)).toBe(false);
+    expect(originMatchesHost('https://h', 'h:80', true)).toBe(false);
   });
 });

@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { isAbsolute } from 'node:path';
 import { z } from 'zod';
 import type { AccessEntry } from '../ports.js';
 import { event, method, returns } from './define.js';
@@ -29,6 +30,8 @@ export interface ExposureView {
   port: number | null;
   /** Every URL a client can use, one per address. */
   urls: string[];
+  /** Whether the listener speaks HTTPS (a certificate is set for the gateway): tokens never cross the network in the clear. */
+  encrypted: boolean;
   /** When public (or time-boxed LAN) exposure returns to local by itself; null: until locked down. */
   expiresAt: string | null;
   since: string | null;
@@ -48,6 +51,8 @@ export interface ExposeResult {
   exposure: ExposureView;
   /** Set only when exposing had to mint the server's first client token: shown once. */
   createdToken: { id: string; label: string; secret: string } | null;
+  /** What the user should know about this exposure, such as public traffic that is not encrypted. */
+  warnings: string[];
 }
 
 const MIN_DURATION_MS = 1_000;
@@ -88,6 +93,20 @@ export interface GatewaySettingsView {
   trustedProxies: string[];
   /** Names always allowed: this machine's host name and its .local name. */
   machineNames: string[];
+  /** The certificate listeners serve HTTPS with; null: plain HTTP. */
+  tls: TlsView | null;
+}
+
+/** The gateway's certificate. Both files stay where the user keeps them; the key is read into memory only. */
+export interface TlsView {
+  certFile: string;
+  keyFile: string;
+  /** The names and addresses the certificate is valid for (its subjectAltName): the URLs use them. */
+  names: string[];
+  /** When the certificate expires (ISO); null when it cannot be read. */
+  validTo: string | null;
+  /** Why the files cannot be used now (moved, unreadable, not a pair, expired); null when they can. */
+  problem: string | null;
 }
 
 const DNS_NAME = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/;
@@ -103,12 +122,22 @@ const proxyAddress = z
   .trim()
   .refine((v) => isIP(v) !== 0, 'each trusted proxy must be an IP address such as 10.0.0.5 or fd00::5 (the proxy\'s own address, as the gateway sees it)');
 
+const pemFile = (what: string) =>
+  z
+    .string({ error: `${what} must be the path of a PEM file` })
+    .trim()
+    .refine((v) => isAbsolute(v), `${what} must be an absolute path (the CLI resolves relative ones for you)`);
+
+const tlsFiles = z.object({ certFile: pemFile('certFile'), keyFile: pemFile('keyFile') });
+
 const updateGatewaySettings = z
   .object({
     hostNames: z.array(hostName).max(32, 'at most 32 host names').optional(),
     trustedProxies: z.array(proxyAddress).max(32, 'at most 32 trusted proxies').optional(),
+    /** The certificate and key every listener serves HTTPS with; null: back to plain HTTP. */
+    tls: tlsFiles.nullable().optional(),
   })
-  .refine((v) => v.hostNames !== undefined || v.trustedProxies !== undefined, 'give hostNames, trustedProxies or both');
+  .refine((v) => v.hostNames !== undefined || v.trustedProxies !== undefined || v.tls !== undefined, 'give hostNames, trustedProxies or tls');
 
 export const exposureMethods = {
   'exposure.list': method(z.object({}), returns<ExposureView[]>(), 'Every server\'s exposure: mode, URLs, expiry.'),
@@ -133,7 +162,7 @@ export const exposureMethods = {
   'exposure.updateSettings': method(
     updateGatewaySettings,
     returns<GatewaySettingsView>(),
-    'Replace the extra host names or the trusted proxies; in force at once for open listeners too.',
+    'Replace the extra host names, the trusted proxies or the certificate; names and proxies apply to open listeners at once, a certificate to listeners opened from then on (a renewed one to open HTTPS listeners too).',
   ),
 };
 

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { hostname } from 'node:os';
 import type { Actor } from '../api.js';
 import type { AccessRecord, ExposeResult, ExposureChange, ExposureMode, ExposureView, NetworkInterfaceView } from '../contract/exposure.js';
@@ -11,6 +12,7 @@ import { isLoopbackAddress, listInterfaces } from './interfaces.js';
 import { defaultLimits, type GatewayLimits } from './limits.js';
 import { ExposureListener, type UpstreamTarget } from './listener.js';
 import { chooseBind } from './bind-choice.js';
+import { loadTls, tlsStamp, type TlsFiles, type TlsMaterial } from './tls.js';
 import { ALL_IPV4, ALL_IPV6, listenerAddresses, urlsFor } from './urls.js';
 
 type ExposeArgs = z.output<typeof exposeArgs>;
@@ -48,9 +50,18 @@ export interface ExposureDeps {
   hostNames?: (serverId: string) => string[];
   interfaces?: () => NetworkInterfaceView[];
   now?: () => number;
+  /** The certificate listeners serve HTTPS with; null or absent: plain HTTP. */
+  tls?: () => TlsFiles | null;
+  /** How often open HTTPS listeners look for a renewed certificate (default one minute). */
+  tlsCheckMs?: number;
+  /** Something the user must hear of that no request answers (a renewed certificate that is unusable). */
+  warn?: (message: string) => void;
 }
 
 const PUBLIC_DEFAULT_MS = 3_600_000;
+
+const PLAIN_PUBLIC =
+  'traffic to this server, tokens included, crosses the networks unencrypted: set an HTTPS certificate (`portcullis gateway --tls-cert FILE --tls-key FILE`, or Settings → Gateway) or put a TLS proxy in front';
 
 interface Open {
   id: string;
@@ -58,6 +69,8 @@ interface Open {
   mode: OpenMode;
   bind: string;
   listener: ExposureListener;
+  /** The certificate it serves; null: plain HTTP. */
+  tls: TlsMaterial | null;
   expiresAt: number | null;
   since: number;
   timer: NodeJS.Timeout | null;
@@ -80,6 +93,8 @@ export class Exposure {
   private epoch = 0;
   /** Shared by every listener, so a change applies to open ones at once. */
   private readonly trustedProxies: Set<string>;
+  /** While an HTTPS listener is open: looks for a renewed certificate. */
+  private tlsTimer: NodeJS.Timeout | null = null;
 
   constructor(private readonly deps: ExposureDeps) {
     this.now = deps.now ?? Date.now;
@@ -126,17 +141,83 @@ export class Exposure {
 
   view(serverId: string, name: string): ExposureView {
     const o = this.open.get(serverId);
-    if (!o) return { server: name, mode: 'local', bind: null, port: null, urls: [], expiresAt: null, since: null };
+    if (!o) return { server: name, mode: 'local', bind: null, port: null, urls: [], encrypted: false, expiresAt: null, since: null };
     return {
       server: o.name,
       mode: o.mode,
       bind: o.bind,
       port: o.listener.port,
-      // Then one URL per DNS name set for the gateway (`portcullis gateway --host-name`).
-      urls: urlsFor([...listenerAddresses(o.bind, this.interfaces()), ...(this.deps.hostNames?.(serverId) ?? [])], o.listener.port),
+      urls: urlsFor(this.urlHosts(o), o.listener.port, o.tls !== null),
+      encrypted: o.tls !== null,
       expiresAt: o.expiresAt === null ? null : new Date(o.expiresAt).toISOString(),
       since: new Date(o.since).toISOString(),
     };
+  }
+
+  /**
+   * Where clients can reach a listener: its addresses, then the DNS names set for the gateway
+   * (`portcullis gateway --host-name`). Over HTTPS only what the certificate names can be
+   * verified, so the URLs are those (every address only when it names none of them: the
+   * warning at expose says why such URLs fail).
+   */
+  private urlHosts(o: Open): string[] {
+    const addresses = listenerAddresses(o.bind, this.interfaces());
+    if (!o.tls) return [...addresses, ...(this.deps.hostNames?.(o.id) ?? [])];
+    const verifiable = this.certifiedHosts(o, o.tls);
+    return verifiable.length > 0 ? verifiable : addresses;
+  }
+
+  /** The certificate's DNS names, then the set names and listener addresses it covers. */
+  private certifiedHosts(o: Open, tls: TlsMaterial): string[] {
+    const covered = new Set(tls.names);
+    // localhost is in many certificates, but it reaches only a listener on 127.0.0.1 or ::1.
+    const dns = tls.names.filter((n) => isIP(n) === 0 && (n !== 'localhost' || o.bind === '127.0.0.1' || o.bind === '::1'));
+    const names = (this.deps.hostNames?.(o.id) ?? []).filter((n) => covered.has(n));
+    const addresses = listenerAddresses(o.bind, this.interfaces()).filter((a) => covered.has(a));
+    return [...new Set([...dns, ...names, ...addresses])];
+  }
+
+  /** Re-reads the certificate now: open HTTPS listeners take a renewed one (settings changed, or the files did). */
+  renewTls(): void {
+    const files = this.deps.tls?.() ?? null;
+    const open = [...this.open.values()].filter((o) => o.tls !== null);
+    if (!files || open.length === 0) return;
+    let material: TlsMaterial;
+    try {
+      material = loadTls(files);
+    } catch (err) {
+      this.deps.warn?.(`The gateway's renewed certificate cannot be used (${(err as Error).message}); open HTTPS listeners keep the one they have.`);
+      return;
+    }
+    for (const o of open) {
+      o.tls = material;
+      o.listener.renewTls(material);
+      o.listener.refreshHosts();
+    }
+  }
+
+  private watchTls(): void {
+    const encrypted = [...this.open.values()].some((o) => o.tls !== null);
+    if (!encrypted) {
+      if (this.tlsTimer) clearInterval(this.tlsTimer);
+      this.tlsTimer = null;
+      return;
+    }
+    if (this.tlsTimer) return;
+    // certbot and `tailscale cert` renew the files in place: a changed stamp means a new pair.
+    this.tlsTimer = setInterval(() => {
+      const files = this.deps.tls?.() ?? null;
+      const current = [...this.open.values()].find((o) => o.tls !== null)?.tls;
+      if (!files || !current) return;
+      let stamp: string;
+      try {
+        stamp = tlsStamp(files);
+      } catch {
+        return; // Mid-renewal, or moved away: the open listeners keep what they have.
+      }
+      if (stamp !== current.stamp) this.renewTls();
+    }, this.deps.tlsCheckMs ?? 60_000);
+    this.tlsTimer.unref();
   }
 
   expose(args: ExposeArgs, actor: Actor): Promise<ExposeResult> {
@@ -169,6 +250,8 @@ export class Exposure {
   /** Portcullis is quitting: close every listener (the next start is local anyway). */
   async shutdown(): Promise<void> {
     this.unsubscribe();
+    if (this.tlsTimer) clearInterval(this.tlsTimer);
+    this.tlsTimer = null;
     await this.lockdownAll({ kind: 'system' });
     this.feed.flush();
   }
@@ -207,6 +290,19 @@ export class Exposure {
       throw err;
     }
 
+    // A certificate that is set but unusable refuses the exposure: never a silent fall back to plain HTTP.
+    const tlsFiles = this.deps.tls?.() ?? null;
+    let tls: TlsMaterial | null = null;
+    if (tlsFiles) {
+      try {
+        tls = loadTls(tlsFiles);
+      } catch (err) {
+        const message = `exposure refused: ${(err as Error).message} (or return to plain HTTP with \`portcullis gateway --no-tls\`). ${server.name} is unchanged.`;
+        await this.audit(actor, 'exposure.expose', server.name, 'error', { mode: args.mode }, (err as Error).message);
+        throw new PortcullisError('invalid_args', message, 'tls');
+      }
+    }
+
     const epoch = this.epoch;
     const before = this.open.get(server.id)?.mode ?? 'local';
     // A listener on the same address and port must go before the new one can bind it.
@@ -214,7 +310,7 @@ export class Exposure {
     const limits = this.deps.limits?.(args.mode) ?? defaultLimits(args.mode);
     let listener: ExposureListener;
     try {
-      listener = await this.openListener(server, args.mode, bind, port, limits);
+      listener = await this.openListener(server, args.mode, bind, port, limits, tls);
     } catch (err) {
       if (before !== 'local') this.announce(server.id, server.name, 'locked-down');
       // Port 0 (any free one) is not remembered: there is nothing to keep.
@@ -233,6 +329,7 @@ export class Exposure {
       mode: args.mode,
       bind: listener.bind,
       listener,
+      tls,
       since: now,
       expiresAt: durationMs === null ? null : now + durationMs,
       timer: null,
@@ -253,13 +350,29 @@ export class Exposure {
       if (before !== 'local') this.announce(server.id, server.name, 'locked-down');
       throw new PortcullisError('failed', `exposure refused: the audit journal could not record it (${(err as Error).message})`);
     }
+    this.watchTls();
     this.deps.onChange({ ...view, cause: 'exposed' });
-    return { exposure: view, createdToken: created };
+    return { exposure: view, createdToken: created, warnings: this.warningsFor(entry) };
   }
 
-  private async openListener(server: { id: string; name: string }, mode: OpenMode, bind: string, port: number, limits: GatewayLimits): Promise<ExposureListener> {
+  private warningsFor(o: Open): string[] {
+    if (!o.tls) return o.mode === 'public' ? [PLAIN_PUBLIC] : [];
+    if (this.certifiedHosts(o, o.tls).length > 0) return [];
+    return [`the certificate names none of this listener's addresses or names (it is for ${o.tls.names.join(', ') || 'no name at all'}): clients will refuse it`];
+  }
+
+  private async openListener(
+    server: { id: string; name: string },
+    mode: OpenMode,
+    bind: string,
+    port: number,
+    limits: GatewayLimits,
+    tls: TlsMaterial | null,
+  ): Promise<ExposureListener> {
     const extra = (): string[] => {
-      const names = [...this.machineNames(), ...(this.deps.hostNames?.(server.id) ?? [])];
+      // The names a certificate is for are names the user means clients to use.
+      const certified = this.open.get(server.id)?.tls?.names ?? tls?.names ?? [];
+      const names = [...this.machineNames(), ...(this.deps.hostNames?.(server.id) ?? []), ...certified];
       if (isLoopbackAddress(bind)) names.push('localhost');
       return [...listenerAddresses(bind, this.interfaces()), ...names];
     };
@@ -269,7 +382,7 @@ export class Exposure {
       upstream: (id: string) => this.deps.servers.target(id),
       record: (e: AccessEntry) => this.access(e),
     };
-    const config = { serverId: server.id, serverName: server.name, mode, port, hostNames: extra, limits, trustedProxies: this.trustedProxies };
+    const config = { serverId: server.id, serverName: server.name, mode, port, hostNames: extra, limits, trustedProxies: this.trustedProxies, tls };
     try {
       return await ExposureListener.open({ ...config, bind }, deps);
     } catch (err) {
@@ -309,6 +422,7 @@ export class Exposure {
     if (!o) return;
     this.open.delete(serverId);
     if (o.timer) clearTimeout(o.timer);
+    this.watchTls();
     await o.listener.close();
   }
 

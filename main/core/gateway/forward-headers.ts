@@ -36,6 +36,8 @@ export interface ForwardContext {
   upstreamAuth: { header: string; value: string } | null;
   /** Keep Connection/Upgrade (a WebSocket handshake). */
   upgrade: boolean;
+  /** The scheme the client used (X-Forwarded-Proto). */
+  proto: 'http' | 'https';
 }
 
 /**
@@ -79,7 +81,7 @@ export function upstreamHeaders(req: IncomingMessage, ctx: ForwardContext): stri
   const priorFor = ctx.trustedPeer ? src['x-forwarded-for'] : undefined;
   // Each hop appends the address it heard from: the chain ends with the trusted proxy.
   out.push('x-forwarded-for', priorFor ? `${Array.isArray(priorFor) ? priorFor.join(', ') : priorFor}, ${ctx.peer}` : ctx.peer);
-  out.push('x-forwarded-proto', 'http');
+  out.push('x-forwarded-proto', ctx.proto);
   if (src.host !== undefined) out.push('x-forwarded-host', src.host);
   out.push('host', ctx.upstreamHost);
   if (ctx.upstreamAuth && authName !== null) out.push(authName, ctx.upstreamAuth.value);

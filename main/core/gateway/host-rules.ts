@@ -45,7 +45,7 @@ export const isStateChanging = (method: string | undefined): boolean => !SAFE_ME
  * Such requests carry an Origin; it must name the very host the request was sent to. A
  * request without Origin comes from a non-browser client and is allowed.
  */
-export function originMatchesHost(origin: string | undefined, host: string | undefined): boolean {
+export function originMatchesHost(origin: string | undefined, host: string | undefined, secure = false): boolean {
   if (origin === undefined) return true;
   if (host === undefined) return false;
   let parsed: URL;
@@ -54,8 +54,10 @@ export function originMatchesHost(origin: string | undefined, host: string | und
   } catch {
     return false; // "null" and garbage
   }
-  if (parsed.protocol !== 'http:') return false;
-  const originHost = parsed.port ? parsed.host : `${parsed.host}:80`;
-  const target = host.includes(':') && !host.endsWith(']') ? host : `${host}:80`;
+  // The page must have come from this very listener, scheme included.
+  if (parsed.protocol !== (secure ? 'https:' : 'http:')) return false;
+  const port = secure ? 443 : 80;
+  const originHost = parsed.port ? parsed.host : `${parsed.host}:${port}`;
+  const target = host.includes(':') && !host.endsWith(']') ? host : `${host}:${port}`;
   return originHost.toLowerCase() === target.toLowerCase();
 }

@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import type { Server } from 'node:net';
 import { PortcullisError } from '../errors.js';
 import { hostPort } from './host-rules.js';
 

@@ -1,5 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer, type Server as TlsServer } from 'node:https';
 import type { Socket } from 'node:net';
+import type { TLSSocket } from 'node:tls';
 import type { Duplex } from 'node:stream';
 import type { AccessEntry, TokenVerifier, UpstreamAuth } from '../ports.js';
 import { clientAddress, normalizeAddress } from './client-address.js';
@@ -11,6 +13,7 @@ import { listen } from './listen.js';
 import type { GatewayLimits } from './limits.js';
 import { clientErrorRejection, reject, sendRejection, writeRawRejection, type Rejection } from './rejection.js';
 import { SlidingWindow } from './sliding-window.js';
+import type { TlsMaterial } from './tls.js';
 import { UpstreamPool } from './upstream-pool.js';
 import { tunnelUpgrade } from './ws-tunnel.js';
 
@@ -31,6 +34,8 @@ export interface ListenerConfig {
   hostNames: () => string[];
   limits: GatewayLimits;
   trustedProxies: ReadonlySet<string>;
+  /** Serve HTTPS with this certificate; null: plain HTTP. */
+  tls: TlsMaterial | null;
 }
 
 export interface ListenerDeps {
@@ -54,7 +59,7 @@ interface Checked {
  * open SSE streams and WebSocket tunnels included — the moment it is asked.
  */
 export class ExposureListener {
-  private readonly server: Server;
+  private readonly server: Server | TlsServer;
   private readonly sockets = new Set<Duplex>();
   /** Which token each connection last authenticated with, to end it when the token dies. */
   private readonly socketToken = new WeakMap<Duplex, string>();
@@ -74,7 +79,7 @@ export class ExposureListener {
     private readonly config: ListenerConfig,
     private readonly deps: ListenerDeps,
     readonly port: number,
-    server: Server,
+    server: Server | TlsServer,
   ) {
     this.server = server;
     const l = config.limits;
@@ -85,11 +90,14 @@ export class ExposureListener {
     server.on('request', (req: IncomingMessage, res: ServerResponse) => this.onRequest(req, res));
     server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => this.onUpgrade(req, socket, head));
     server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => this.onClientError(err, socket));
+    // The TLS layer over an accepted socket is a socket of its own: lock down and token
+    // revocation must find it (requests see it as req.socket), not only the raw one under it.
+    if (config.tls) server.on('secureConnection', (socket: TLSSocket) => this.track(socket));
   }
 
   static async open(config: ListenerConfig, deps: ListenerDeps): Promise<ExposureListener> {
     const l = config.limits;
-    const server = createServer({
+    const options = {
       headersTimeout: l.headersTimeoutMs,
       requestTimeout: l.requestTimeoutMs,
       keepAliveTimeout: l.keepAliveTimeoutMs,
@@ -97,7 +105,10 @@ export class ExposureListener {
       // How often header/request timeouts are checked: often enough to cut slowloris promptly.
       connectionsCheckingInterval: Math.max(100, Math.min(1_000, Math.floor(l.headersTimeoutMs / 4))),
       noDelay: true,
-    });
+    };
+    const tls = config.tls;
+    // A handshake that never finishes is slowloris too: it gets no longer than the headers.
+    const server = tls ? createTlsServer({ ...options, cert: tls.cert, key: tls.key, handshakeTimeout: l.headersTimeoutMs }) : createServer(options);
     server.maxConnections = l.maxConnections;
     // Connections accepted before the instance exists are handed over to it.
     const early = new Set<Duplex>();
@@ -118,6 +129,15 @@ export class ExposureListener {
 
   get connectionCount(): number {
     return this.sockets.size;
+  }
+
+  get encrypted(): boolean {
+    return this.config.tls !== null;
+  }
+
+  /** A renewed certificate: new handshakes use it, open connections keep theirs. */
+  renewTls(tls: TlsMaterial): void {
+    if (this.config.tls && 'setSecureContext' in this.server) this.server.setSecureContext({ cert: tls.cert, key: tls.key });
   }
 
   /** Lock down: no new connections, and every open one — streams and tunnels too — destroyed now. */
@@ -242,7 +262,7 @@ export class ExposureListener {
     if (!this.hostAllowed(host)) {
       return reject.misdirected('this listener does not answer to that Host name: use one of the URLs Portcullis shows for this server');
     }
-    if ((upgrade || isStateChanging(req.method)) && !originMatchesHost(req.headers.origin, host)) {
+    if ((upgrade || isStateChanging(req.method)) && !originMatchesHost(req.headers.origin, host, this.config.tls !== null)) {
       return reject.forbidden('cross-origin requests are refused: the Origin must match the address you connect to');
     }
     const locked = this.failures.check(client);
@@ -289,7 +309,7 @@ export class ExposureListener {
   private browserLogin(req: IncomingMessage, res: ServerResponse, client: string, url: string, started: number, auth: Authenticated): void {
     res.writeHead(303, {
       location: withoutParams(url, OUR_PARAM),
-      'set-cookie': `${this.cookie}=${auth.source.token}; HttpOnly; SameSite=Strict; Path=/`,
+      'set-cookie': `${this.cookie}=${auth.source.token}; HttpOnly; SameSite=Strict; Path=/${this.config.tls ? '; Secure' : ''}`,
       'cache-control': 'no-store',
       'content-length': 0,
     });
@@ -358,6 +378,7 @@ export class ExposureListener {
       upstreamHost: this.hostFor(port),
       upstreamAuth: this.deps.upstreamAuth(this.config.serverId),
       upgrade,
+      proto: this.config.tls ? 'https' : 'http',
     };
   }
 

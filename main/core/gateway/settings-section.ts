@@ -23,4 +23,6 @@ export const exposureSection = z.object({
   trustedProxies: z.array(z.string().min(1)).default([]),
   /** DNS names that point at this machine and that clients may use in Host. */
   hostNames: z.array(z.string().min(1)).default([]),
+  /** The certificate and key listeners serve HTTPS with (paths only: the key never leaves its file but for memory). */
+  tls: z.object({ certFile: z.string().min(1), keyFile: z.string().min(1) }).nullable().default(null),
 });

@@ -16,6 +16,7 @@ export function listenerAddresses(bind: string, interfaces: NetworkInterfaceView
   return interfaces.filter((i) => usable(i, bind === ALL_IPV6)).map((i) => i.address);
 }
 
-export function urlsFor(addresses: string[], port: number): string[] {
-  return addresses.map((a) => `http://${hostPort(a, port)}/`);
+export function urlsFor(addresses: string[], port: number, secure = false): string[] {
+  const scheme = secure ? 'https' : 'http';
+  return addresses.map((a) => `${scheme}://${hostPort(a, port)}/`);
 }

@@ -2,6 +2,7 @@ import type { Handlers } from '../api.js';
 import type { Exposure } from '../gateway/exposure.js';
 import type { AuditPort } from '../ports.js';
 import type { Settings } from '../settings/store.js';
+import { describeTls, loadTls } from '../gateway/tls.js';
 
 type ExposureHandlers = Pick<
   Handlers,
@@ -24,8 +25,8 @@ export function exposureHandlers(deps: {
 }): ExposureHandlers {
   const { exposure, servers, settings, audit } = deps;
   const view = () => {
-    const { hostNames, trustedProxies } = settings.get().exposure;
-    return { hostNames, trustedProxies, machineNames: exposure.machineNames() };
+    const { hostNames, trustedProxies, tls } = settings.get().exposure;
+    return { hostNames, trustedProxies, machineNames: exposure.machineNames(), tls: describeTls(tls) };
   };
   return {
     'exposure.list': async () => servers.list().map((s) => exposure.view(s.id, s.name)),
@@ -40,11 +41,14 @@ export function exposureHandlers(deps: {
     'exposure.settings': async () => view(),
     'exposure.updateSettings': async (change, ctx) => {
       const before = settings.get().exposure;
-      const from = { hostNames: before.hostNames, trustedProxies: before.trustedProxies };
+      // A certificate is checked whole (readable, a pair, not expired) before anything is saved.
+      if (change.tls) loadTls(change.tls);
+      const from = { hostNames: before.hostNames, trustedProxies: before.trustedProxies, tls: before.tls };
       // Duplicates dropped, order kept: the list is what the user reads back.
       const to = {
         hostNames: [...new Set(change.hostNames ?? before.hostNames)],
         trustedProxies: [...new Set(change.trustedProxies ?? before.trustedProxies)],
+        tls: change.tls === undefined ? before.tls : change.tls,
       };
       // Saved first (validated whole), recorded durably, then applied: believing a proxy's
       // X-Forwarded-For widens trust, so it never takes effect unrecorded.
@@ -52,6 +56,8 @@ export function exposureHandlers(deps: {
       await audit.record({ kind: 'control', actor: ctx.actor, action: 'settings.change', outcome: 'ok', params: { key: 'exposure' }, from, to });
       exposure.setTrustedProxies(to.trustedProxies);
       exposure.refreshHostNames();
+      // Open HTTPS listeners take a new certificate at once; plain ones stay plain until exposed again.
+      if (change.tls) exposure.renewTls();
       return view();
     },
   };
