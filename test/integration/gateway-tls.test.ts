@@ -77,10 +77,15 @@ describe('gateway over HTTPS', () => {
     expect(seen?.headers['x-forwarded-proto']).toBe('https');
     expect(seen?.headers.authorization).toBeUndefined();
 
-    // Plain HTTP to an HTTPS listener gets no answer at all, and never reaches the upstream.
+    // Plain HTTP to an HTTPS listener is told to use https (in plain HTTP: no TLS was agreed),
+    // is recorded, and never reaches the upstream.
     const before = h.upstream.seen.length;
-    await expect(call(port, { to: '127.0.0.2', headers: bearer(secret) })).rejects.toThrow();
+    const plain = await call(port, { to: '127.0.0.2', headers: bearer(secret) });
+    expect(plain.status).toBe(400);
+    expect(JSON.parse(plain.body)).toMatchObject({ error: 'https_required', message: expect.stringContaining('https://') });
+    expect(plain.body).not.toContain(secret);
     expect(h.upstream.seen.length).toBe(before);
+    expect(h.audit.accesses.at(-1)).toMatchObject({ server: 'alpha', status: 400, reason: 'plain HTTP on an HTTPS listener' });
     // A client that does not trust the certificate refuses it.
     await expect(secureCall('127.0.0.2', port, { ca: makeCert(tempDir(), ['127.0.0.2'], 'other').cert, headers: bearer(secret) })).rejects.toThrow();
     await h.exposure.lockdown('alpha', actor);

@@ -92,7 +92,10 @@ export class ExposureListener {
     server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => this.onClientError(err, socket));
     // The TLS layer over an accepted socket is a socket of its own: lock down and token
     // revocation must find it (requests see it as req.socket), not only the raw one under it.
-    if (config.tls) server.on('secureConnection', (socket: TLSSocket) => this.track(socket));
+    if (config.tls) {
+      server.on('secureConnection', (socket: TLSSocket) => this.track(socket));
+      server.on('tlsClientError', (err: NodeJS.ErrnoException, socket: TLSSocket) => this.onTlsError(err, socket));
+    }
   }
 
   static async open(config: ListenerConfig, deps: ListenerDeps): Promise<ExposureListener> {
@@ -363,6 +366,42 @@ export class ExposureListener {
       durationMs: 0,
       reason: r.error,
     });
+  }
+
+  /**
+   * A handshake that failed. The common mistake — http:// to an HTTPS listener — gets a plain
+   * HTTP answer saying so (written on the raw socket: no TLS was agreed), and a record; other
+   * failures (a client that distrusts the certificate, garbage) are only closed.
+   */
+  private onTlsError(err: NodeJS.ErrnoException, socket: TLSSocket): void {
+    const raw = err.code === 'ERR_SSL_HTTP_REQUEST' ? this.rawSocketOf(socket) : undefined;
+    if (!raw) {
+      socket.destroy();
+      return;
+    }
+    const r: Rejection = { status: 400, error: 'https_required', message: 'this listener speaks HTTPS only: use the https:// URL Portcullis shows for this server' };
+    const bytes = writeRawRejection(raw, r);
+    this.deps.record({
+      server: this.config.serverName,
+      mode: this.config.mode,
+      client: normalizeAddress(raw.remoteAddress),
+      method: '-',
+      path: '-',
+      status: r.status,
+      bytesIn: 0,
+      bytesOut: bytes,
+      durationMs: 0,
+      reason: 'plain HTTP on an HTTPS listener',
+    });
+  }
+
+  /** The accepted TCP socket under a TLS one (same peer address and port); only on errors, so a scan is fine. */
+  private rawSocketOf(tls: TLSSocket): Socket | undefined {
+    for (const s of this.sockets) {
+      const candidate = s as Socket;
+      if (candidate !== tls && candidate.remotePort === tls.remotePort && candidate.remoteAddress === tls.remoteAddress && !('encrypted' in candidate)) return candidate;
+    }
+    return undefined;
   }
 
   // ---- helpers ---------------------------------------------------------------------------

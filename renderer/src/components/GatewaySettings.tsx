@@ -4,12 +4,13 @@ import { useEffect, useState } from 'react';
 import type { GatewaySettingsView } from '../../../main/core/api';
 import { useApi } from '../bridge/context';
 import { errorMessage } from '../util/format';
+import { GatewayTlsSettings } from './GatewayTlsSettings';
 import { SettingsSection } from './SettingsSection';
 
 /**
  * The names every listener answers to besides its own addresses (a DNS name pointing at this
- * machine), and the reverse proxies whose X-Forwarded-For is believed. Applied to open
- * listeners at once; each change is an audit record.
+ * machine), the reverse proxies whose X-Forwarded-For is believed, and the HTTPS certificate.
+ * Names and proxies apply to open listeners at once; each change is an audit record.
  */
 export function GatewaySettings() {
   const api = useApi();
@@ -23,6 +24,8 @@ export function GatewaySettings() {
     setHostNames(s.hostNames);
     setProxies(s.trustedProxies);
   };
+  // Saving the certificate keeps names and proxies being edited as they are.
+  const showTls = (s: GatewaySettingsView): void => setSettings((old) => (old ? { ...old, tls: s.tls } : s));
 
   useEffect(() => {
     api
@@ -90,6 +93,7 @@ export function GatewaySettings() {
           {error}
         </Alert>
       )}
+      <GatewayTlsSettings tls={settings?.tls} onSaved={showTls} />
     </SettingsSection>
   );
 }

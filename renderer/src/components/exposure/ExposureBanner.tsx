@@ -26,6 +26,7 @@ export function ExposureBanner() {
             </Anchor>{' '}
             {e.mode === 'public' ? 'publicly, on every interface' : `on ${e.bind ?? 'the LAN'}`}
             {e.port ? `, port ${e.port}` : ''}
+            {e.encrypted ? ', HTTPS' : ', not encrypted'}
             {e.expiresAt && (
               <Text span className="tabular" fw={600}>
                 {' '}

@@ -1,10 +1,11 @@
-import { SegmentedControl } from '@mantine/core';
+import { List, SegmentedControl } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
 import type { ExposureMode } from '../../../../main/core/api';
 import { useApi } from '../../bridge/context';
 import { useExposuresState } from '../../state/use-exposures';
 import { errorMessage } from '../../util/format';
+import { sentence } from '../../util/sentence';
 import { CreatedTokenModal, type CreatedToken } from './CreatedTokenModal';
 import { LanModal, type LanChoice } from './LanModal';
 import { PublicModal } from './PublicModal';
@@ -30,8 +31,28 @@ export function ExposureControl({ server, size = 'xs' }: { server: string; size?
     notifications.show({
       color: args.mode === 'public' ? 'orange' : 'blue',
       title: `${server} is exposed ${args.mode === 'public' ? 'publicly' : 'on the LAN'}`,
-      message: result.exposure.urls.join('  ') || 'The gateway is listening.',
+      message: `${result.exposure.encrypted ? 'HTTPS' : 'Plain HTTP, not encrypted'}: ${result.exposure.urls.join('  ') || 'the gateway is listening.'}`,
     });
+    // What the engine says the user must know (such as public traffic in the clear) stays until read.
+    const warnings = result.warnings.map(sentence);
+    if (warnings.length > 0) {
+      notifications.show({
+        color: 'yellow',
+        title: `Before you share ${server}`,
+        message:
+          warnings.length === 1 ? (
+            warnings[0]
+          ) : (
+            <List size="sm">
+              {warnings.map((w) => (
+                <List.Item key={w}>{w}</List.Item>
+              ))}
+            </List>
+          ),
+        autoClose: false,
+        'data-testid': 'expose-warnings',
+      });
+    }
   };
 
   const lockdown = async (): Promise<void> => {

@@ -11,6 +11,7 @@ import { useTokens } from '../../state/use-tokens';
 import { copySecret } from '../../util/clipboard';
 import { errorMessage, formatDuration, formatTime } from '../../util/format';
 import { CopyValue } from '../CopyValue';
+import { EncryptionBadge } from './EncryptionBadge';
 import { ExposureControl } from './ExposureControl';
 
 /** A server's exposure: the mode, its URLs, the token to use, client snippets and a QR code. */
@@ -82,9 +83,21 @@ export function ExposurePanel({ server }: { server: string }) {
       {mode !== 'local' && (
         <Paper withBorder radius="md" p="md">
           <Stack gap="sm">
-            <Title order={3} size="h5">
-              Addresses
-            </Title>
+            <Group gap="xs">
+              <Title order={3} size="h5">
+                Addresses
+              </Title>
+              <EncryptionBadge encrypted={exposure?.encrypted ?? false} />
+            </Group>
+            {exposure && !exposure.encrypted && (
+              <Text size="xs" c="dimmed">
+                Plain HTTP: the token crosses the network in the clear. An HTTPS certificate can be set in{' '}
+                <Anchor href={hrefOf({ view: 'settings' })} inherit underline="always">
+                  Settings → Gateway
+                </Anchor>
+                ; it applies from the next exposure.
+              </Text>
+            )}
             {urls.map((u) => (
               <Group key={u} gap="xs" wrap="nowrap">
                 <Code data-testid="exposure-url">{u}</Code>
@@ -101,7 +114,10 @@ export function ExposurePanel({ server }: { server: string }) {
           </Title>
           {usable.length === 0 ? (
             <Text size="sm" c="dimmed">
-              No valid token yet: exposing makes one, or create one in <Anchor href={hrefOf({ view: 'tokens' })}>Tokens</Anchor>.
+              No valid token yet: exposing makes one, or create one in{' '}
+              <Anchor href={hrefOf({ view: 'tokens' })} underline="always">
+                Tokens
+              </Anchor>.
             </Text>
           ) : (
             <>

@@ -1,9 +1,9 @@
-import { Alert, Badge, Button, Group, Modal, Radio, Select, Stack, Text, TextInput } from '@mantine/core';
-import { useEffect, useState } from 'react';
-import type { NetworkInterfaceView } from '../../../../main/core/api';
-import { useApi } from '../../bridge/context';
-import { errorMessage } from '../../util/format';
+import { Badge, Button, Group, Modal, Radio, Select, Stack, Text, TextInput } from '@mantine/core';
+import { useState } from 'react';
 import { durationMs, durations } from './durations';
+import { ModalFooter } from './ModalFooter';
+import { EncryptionNotice } from './EncryptionNotice';
+import { useExposeDialog } from './use-expose-dialog';
 
 export interface LanChoice {
   bind: string | undefined;
@@ -19,23 +19,11 @@ const OTHER = '__other__';
  * Tailscale, …), the port, and for how long. Never 0.0.0.0: that is Public.
  */
 export function LanModal({ server, opened, onClose, onChoose }: { server: string; opened: boolean; onClose: () => void; onChoose: (choice: LanChoice) => Promise<void> }) {
-  const api = useApi();
-  const [interfaces, setInterfaces] = useState<NetworkInterfaceView[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const { interfaces, tls, error, setError, busy, run } = useExposeDialog(opened);
   const [bind, setBind] = useState(DEFAULT);
   const [other, setOther] = useState('');
   const [port, setPort] = useState('');
   const [duration, setDuration] = useState('null');
-  const [busy, setBusy] = useState(false);
-
-  useEffect(() => {
-    if (!opened) return;
-    setError(null);
-    api
-      .call('exposure.interfaces', {})
-      .then(setInterfaces)
-      .catch((err: unknown) => setError(errorMessage(err)));
-  }, [api, opened]);
 
   const submit = async (): Promise<void> => {
     const p = port.trim() === '' ? undefined : Number(port);
@@ -43,14 +31,7 @@ export function LanModal({ server, opened, onClose, onChoose }: { server: string
       setError('port must be a whole number between 1 and 65535, or empty to let Portcullis choose');
       return;
     }
-    setBusy(true);
-    try {
-      await onChoose({ bind: bind === DEFAULT ? undefined : bind === OTHER ? other.trim() : bind, port: p, durationMs: durationMs(duration) });
-    } catch (err) {
-      setError(errorMessage(err));
-    } finally {
-      setBusy(false);
-    }
+    await run(() => onChoose({ bind: bind === DEFAULT ? undefined : bind === OTHER ? other.trim() : bind, port: p, durationMs: durationMs(duration) }));
   };
 
   return (
@@ -100,19 +81,12 @@ export function LanModal({ server, opened, onClose, onChoose }: { server: string
           <TextInput label="Port" description="Empty: Portcullis chooses" inputMode="numeric" value={port} onChange={(e) => setPort(e.currentTarget.value)} />
           <Select label="For" data={durations.map((d) => ({ ...d }))} value={duration} onChange={(v) => setDuration(v ?? 'null')} allowDeselect={false} />
         </Group>
-        {error && (
-          <Alert color="red" title="Not exposed">
-            {error}
-          </Alert>
-        )}
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onClose}>
-            Cancel
-          </Button>
+        <EncryptionNotice tls={tls} mode="lan" />
+        <ModalFooter error={error} onCancel={onClose}>
           <Button onClick={() => void submit()} loading={busy} disabled={interfaces === null && !error}>
             Expose on {bind === DEFAULT ? 'the LAN' : bind === OTHER ? other.trim() || '…' : bind}
           </Button>
-        </Group>
+        </ModalFooter>
       </Stack>
     </Modal>
   );

@@ -1,13 +1,13 @@
-import { Alert, Button, Group, List, Modal, Select, Stack, Text } from '@mantine/core';
-import { useEffect, useState } from 'react';
-import type { NetworkInterfaceView } from '../../../../main/core/api';
-import { useApi } from '../../bridge/context';
-import { errorMessage } from '../../util/format';
+import { Alert, Button, List, Modal, Select, Stack, Text } from '@mantine/core';
+import { useState } from 'react';
 import { durationMs, durations } from './durations';
+import { ModalFooter } from './ModalFooter';
+import { EncryptionNotice } from './EncryptionNotice';
+import { useExposeDialog } from './use-expose-dialog';
 
 /**
  * Choosing Public needs a yes to exactly what it means: every address of this machine, from
- * every network it is on, for how long.
+ * every network it is on, for how long, and whether the token would cross it unencrypted.
  */
 export function PublicModal({
   server,
@@ -20,30 +20,10 @@ export function PublicModal({
   onClose: () => void;
   onConfirm: (durationMs: number | null) => Promise<void>;
 }) {
-  const api = useApi();
-  const [interfaces, setInterfaces] = useState<NetworkInterfaceView[]>([]);
+  const { interfaces, tls, error, busy, run } = useExposeDialog(opened);
   const [duration, setDuration] = useState('3600000');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  useEffect(() => {
-    if (!opened) return;
-    setError(null);
-    api
-      .call('exposure.interfaces', {})
-      .then(setInterfaces)
-      .catch(() => setInterfaces([]));
-  }, [api, opened]);
   const label = durations.find((d) => d.value === duration)?.label ?? '';
-  const confirm = async (): Promise<void> => {
-    setBusy(true);
-    try {
-      await onConfirm(durationMs(duration));
-    } catch (err) {
-      setError(errorMessage(err));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const confirm = (): Promise<void> => run(() => onConfirm(durationMs(duration)));
   return (
     <Modal opened={opened} onClose={onClose} title={`Expose ${server} publicly?`} size="lg">
       <Stack gap="md">
@@ -51,7 +31,8 @@ export function PublicModal({
           The gateway will listen on all interfaces. Anyone who can reach this machine — on this network, a VPN, or the internet if a router
           forwards the port — can reach {server} with one of its tokens.
         </Alert>
-        {interfaces.length > 0 && (
+        <EncryptionNotice tls={tls} mode="public" />
+        {interfaces && interfaces.length > 0 && (
           <div>
             <Text size="sm" fw={500}>
               Addresses that become reachable
@@ -71,19 +52,11 @@ export function PublicModal({
           </div>
         )}
         <Select label="For" description="It returns to local by itself afterwards" data={durations.map((d) => ({ ...d }))} value={duration} onChange={(v) => setDuration(v ?? '3600000')} allowDeselect={false} />
-        {error && (
-          <Alert color="red" title="Not exposed">
-            {error}
-          </Alert>
-        )}
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onClose}>
-            Cancel
-          </Button>
+        <ModalFooter error={error} onCancel={onClose}>
           <Button color="orange" onClick={() => void confirm()} loading={busy}>
             Expose publicly {duration === 'null' ? 'until I lock it down' : `for ${label}`}
           </Button>
-        </Group>
+        </ModalFooter>
       </Stack>
     </Modal>
   );
