@@ -2,7 +2,8 @@
  * The processes `bench/gateway.ts` measures, one role per child process so each proxy gets
  * its own event loop as it would in real use:
  *   upstream           a stand-in AI server: /small (JSON), /big (64 KB), /sse (timed events), WS echo
- *   gateway UP TOKEN   Portcullis's listener: auth, limits and the real audit journal on
+ *   gateway UP TOKEN   Portcullis's listener: auth, limits and the real audit journal on;
+ *                      HTTPS when BENCH_TLS_CERT and BENCH_TLS_KEY name a certificate and key
  *   bare UP           the gateway's forwarding alone (node:http + its upstream pool, no checks, no journal):
  *                      the floor any Node gateway starts from
  *   httpproxy UP TOKEN [keepalive]  a bearer-checking proxy on http-proxy-3 (what JupyterHub and
@@ -19,6 +20,7 @@ import { AuditJournal } from '../main/core/audit/journal.js';
 import { defaultLimits } from '../main/core/gateway/limits.js';
 import { forwardHttp } from '../main/core/gateway/http-forward.js';
 import { ExposureListener } from '../main/core/gateway/listener.js';
+import { loadTls } from '../main/core/gateway/tls.js';
 import { UpstreamPool } from '../main/core/gateway/upstream-pool.js';
 import type { TokenVerifier } from '../main/core/ports.js';
 import { activeTokenRecord } from '../main/core/secrets/records.js';
@@ -88,7 +90,7 @@ async function gateway(): Promise<void> {
       // limiter still runs on every request, it just never says no.
       limits: { ...defaultLimits('lan'), rateLimit: 1_000_000_000 },
       trustedProxies: new Set(),
-      tls: null,
+      tls: process.env.BENCH_TLS_CERT && process.env.BENCH_TLS_KEY ? loadTls({ certFile: process.env.BENCH_TLS_CERT, keyFile: process.env.BENCH_TLS_KEY }) : null,
     },
     {
       tokens: verifier(token as string),

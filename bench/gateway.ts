@@ -3,7 +3,8 @@
  * installed) and an http-proxy-3 proxy, in one run on loopback. Every proxy checks a bearer
  * token; the gateway also runs its limits and writes access records to a real audit journal.
  * Prints requests/s and p50/p99 latency per case, ratios against the targets, an SSE stream's
- * added per-event latency, and how long lock down takes to end open streams.
+ * added per-event latency, the same over HTTPS beside nginx (when wrk and openssl are there),
+ * and how long lock down takes to end open streams.
  *
  * The roles run as one plain bundle (bench/gateway-bundle.ts), as the app's build compiles
  * them. BENCH_BASELINE=/other/checkout/bench/gateway-roles.ts adds that checkout's gateway as
@@ -34,7 +35,11 @@ function startRole(role: string, ...args: string[]): Promise<{ port: number; pid
 }
 
 function startRoleFrom(file: string, role: string, ...args: string[]): Promise<{ port: number; pids: number[] }> {
-  const child = spawn(process.execPath, [file, role, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  return startRoleWith({}, file, role, ...args);
+}
+
+function startRoleWith(env: NodeJS.ProcessEnv, file: string, role: string, ...args: string[]): Promise<{ port: number; pids: number[] }> {
+  const child = spawn(process.execPath, [file, role, ...args], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } });
   children.push(child);
   return new Promise((resolve, reject) => {
     let out = '';
@@ -71,8 +76,8 @@ function freePort(): Promise<number> {
   });
 }
 
-/** nginx as a bearer-checking reverse proxy: one worker, keep-alive to the upstream. */
-async function startNginx(upstreamPort: number): Promise<{ port: number; pids: number[] } | null> {
+/** nginx as a bearer-checking reverse proxy: one worker, keep-alive to the upstream; HTTPS (TLS 1.3) when given a certificate. */
+async function startNginx(upstreamPort: number, tls: Certificate | null = null): Promise<{ port: number; pids: number[] } | null> {
   const which = spawnSync('sh', ['-c', 'command -v nginx'], { encoding: 'utf8' });
   const bin = which.stdout.trim();
   if (which.status !== 0 || !bin) return null;
@@ -91,7 +96,8 @@ http {
   keepalive_requests 100000;
   upstream up { server 127.0.0.1:${upstreamPort}; keepalive 128; }
   server {
-    listen 127.0.0.1:${port};
+    listen 127.0.0.1:${port}${tls ? ' ssl' : ''};
+    ${tls ? `ssl_certificate ${tls.certFile}; ssl_certificate_key ${tls.keyFile}; ssl_protocols TLSv1.3;` : ''}
     location / {
       if ($http_authorization != "Bearer ${TOKEN}") { return 401 '{"error":"unauthorized"}'; }
       proxy_pass http://up;
@@ -122,6 +128,8 @@ http {
 interface Target {
   name: string;
   port: number;
+  /** http unless said otherwise. */
+  scheme?: 'https';
   /** The proxy's processes, whose CPU time per request is measured (none for direct). */
   pids: number[];
 }
@@ -150,10 +158,64 @@ function cpuTicks(pids: number[]): number {
 
 async function load(target: Target, path: string, connections: number, seconds: number): Promise<Result> {
   const before = cpuTicks(target.pids);
-  const r = await generate({ url: `http://127.0.0.1:${target.port}${path}`, connections, seconds, headers: { authorization: `Bearer ${TOKEN}` } });
+  const r = await generate({ url: `${target.scheme ?? 'http'}://127.0.0.1:${target.port}${path}`, connections, seconds, headers: { authorization: `Bearer ${TOKEN}` } });
   const ticks = cpuTicks(target.pids) - before;
   const cpuUs = target.pids.length && r.total ? (ticks * 1e6) / CLK_TCK / r.total : null;
   return { rps: r.rps, p50: r.p50, p99: r.p99, failures: r.failures, cpuUs };
+}
+
+interface Certificate {
+  certFile: string;
+  keyFile: string;
+}
+
+/** A self-signed ECDSA P-256 certificate for 127.0.0.1, made by openssl; null without openssl. */
+function makeCertificate(): Certificate | null {
+  const dir = mkdtempSync(join(tmpdir(), 'pc-tls-'));
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  const certFile = join(dir, 'cert.pem');
+  const keyFile = join(dir, 'key.pem');
+  const made = spawnSync(
+    'openssl',
+    ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', keyFile, '-out', certFile, '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'],
+    { stdio: 'ignore' },
+  );
+  return made.status === 0 ? { certFile, keyFile } : null;
+}
+
+/**
+ * The gateway and nginx both serving HTTPS (TLS 1.3, ECDSA P-256, keep-alive clients), beside
+ * the plain gateway: what a certificate costs, and whether the gateway keeps its place.
+ */
+async function httpsCases(upstreamPort: number, plainGateway: Target): Promise<void> {
+  const cert = wrkPath ? makeCertificate() : null;
+  if (!cert) {
+    console.log('\nHTTPS: skipped (needs wrk and openssl: apt-get install -y wrk openssl)');
+    return;
+  }
+  const gateway: Target = {
+    name: 'gateway-https',
+    scheme: 'https',
+    ...(await startRoleWith({ BENCH_TLS_CERT: cert.certFile, BENCH_TLS_KEY: cert.keyFile }, roles, 'gateway', String(upstreamPort), TOKEN)),
+  };
+  const nginx = await startNginx(upstreamPort, cert);
+  const targets: Target[] = [plainGateway, gateway, ...(nginx ? [{ name: 'nginx-https', scheme: 'https' as const, ...nginx }] : [])];
+  const rounds = Math.max(3, Math.ceil(ROUNDS / 2));
+  console.log(`\nHTTPS (TLS 1.3, ECDSA P-256), small JSON, median of ${rounds} interleaved rounds:`);
+  for (const connections of [1, 50]) {
+    const runs = new Map<string, Result[]>(targets.map((t) => [t.name, []]));
+    for (const t of targets) await load(t, '/small', connections, 1);
+    for (let round = 0; round < rounds; round++) for (const t of targets) runs.get(t.name)?.push(await load(t, '/small', connections, DURATION_S));
+    const ratio = (a: string, b: string, of: (r: Result) => number): number =>
+      pct((runs.get(a) ?? []).map((r, i) => of(r) / of((runs.get(b) ?? [])[i] as Result)), 50);
+    for (const t of targets) {
+      const r = median(runs.get(t.name) ?? []);
+      console.log(`  ${`${connections} conn${connections > 1 ? 's' : ''}`.padEnd(9)} ${t.name.padEnd(14)} ${fmt(r.rps).padStart(7)} req/s  p50 ${fmt(r.p50, 2)} ms  p99 ${fmt(r.p99, 2)} ms  ${r.cpuUs === null ? '' : `${fmt(r.cpuUs)} µs CPU/req`}  failed ${r.failures}`);
+    }
+    const parts = [`gateway-https ${fmt(ratio('gateway-https', 'gateway', (r) => r.rps), 2)}× the plain gateway's throughput`];
+    if (nginx) parts.push(`gateway-https ${fmt(ratio('gateway-https', 'nginx-https', (r) => r.rps), 2)}× nginx-https, p99 ${fmt(ratio('gateway-https', 'nginx-https', (r) => r.p99), 2)}×`);
+    console.log(`  → ${parts.join('; ')}`);
+  }
 }
 
 /** Each event carries the upstream's send time; the difference is the path's latency. */
@@ -185,8 +247,9 @@ const pct = (values: number[], p: number): number => {
 };
 
 /** Time from lock down until every client has seen its SSE stream and WebSocket end. */
-async function lockdownTime(upstreamPort: number): Promise<{ destroyedMs: number; seenMs: number; streams: number; sockets: number }> {
-  const listener = await ExposureListener.open(
+/** A listener in this process, for the lock-down measurements (its close() is what lock down calls). */
+function benchListener(upstreamPort: number): Promise<ExposureListener> {
+  return ExposureListener.open(
     {
       serverId: 'lock',
       serverName: 'lock',
@@ -194,8 +257,8 @@ async function lockdownTime(upstreamPort: number): Promise<{ destroyedMs: number
       bind: '127.0.0.1',
       port: 0,
       hostNames: () => ['127.0.0.1'],
-      // All 70 connections come from one address here.
-      limits: { ...defaultLimits('lan'), maxConnectionsPerClient: 1_000 },
+      // All connections come from one address here, and a flood must not be refused by the rate limit.
+      limits: { ...defaultLimits('lan'), maxConnectionsPerClient: 1_000, rateLimit: 1_000_000_000 },
       trustedProxies: new Set(),
       tls: null,
     },
@@ -206,6 +269,10 @@ async function lockdownTime(upstreamPort: number): Promise<{ destroyedMs: number
       record: () => undefined,
     },
   );
+}
+
+async function lockdownTime(upstreamPort: number): Promise<{ destroyedMs: number; seenMs: number; streams: number; sockets: number }> {
+  const listener = await benchListener(upstreamPort);
   const closed: Array<Promise<void>> = [];
   const opened: Array<Promise<void>> = [];
   for (let i = 0; i < 50; i++) {
@@ -240,6 +307,40 @@ async function lockdownTime(upstreamPort: number): Promise<{ destroyedMs: number
   const seenMs = performance.now() - started;
   await closing;
   return { destroyedMs, seenMs, streams: 50, sockets: 20 };
+}
+
+/**
+ * Lock down in the middle of a flood: wrk keeps 50 connections busy with requests, and the
+ * listener is closed under it. How long until every connection is destroyed and the listener
+ * is gone, and whether a new connection is refused afterwards.
+ */
+async function lockdownUnderLoad(upstreamPort: number, bin: string): Promise<{ sockets: number; destroyedMs: number; closedMs: number; refused: boolean; served: number }> {
+  const listener = await benchListener(upstreamPort);
+  const flood = spawn(bin, ['-t1', '-c50', '-d4s', '-H', `authorization: Bearer ${TOKEN}`, `http://127.0.0.1:${listener.port}/small`], { stdio: ['ignore', 'pipe', 'ignore'] });
+  children.push(flood);
+  let out = '';
+  flood.stdout?.setEncoding('utf8').on('data', (d: string) => (out += d));
+  const ended = new Promise<void>((resolve) => flood.once('exit', () => resolve()));
+  // Busy: every connection open, and a second of requests through them.
+  const deadline = Date.now() + 5_000;
+  while (listener.connectionCount < 50 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  await new Promise((r) => setTimeout(r, 1_000));
+  const sockets = listener.connectionCount;
+  const started = performance.now();
+  const closing = listener.close();
+  const destroyedMs = performance.now() - started;
+  await closing;
+  const closedMs = performance.now() - started;
+  const refused = await new Promise<boolean>((resolve) => {
+    const s = connect({ host: '127.0.0.1', port: listener.port });
+    s.once('connect', () => {
+      s.destroy();
+      resolve(false);
+    });
+    s.once('error', () => resolve(true));
+  });
+  await ended;
+  return { sockets, destroyedMs, closedMs, refused, served: Number(/(\d+) requests in/.exec(out)?.[1] ?? 0) };
 }
 
 /** The run with the median throughput (its latencies go with it). */
@@ -338,6 +439,8 @@ async function main(): Promise<void> {
     console.log(`  ${label.padEnd(22)} gateway ${fmt(g)} µs   ${others.map(([name, r]) => `${name} ${fmt(r.cpuUs as number)} µs (gateway ${fmt(g / (r.cpuUs as number), 2)}×)`).join('   ')}`);
   }
 
+  await httpsCases(upstreamPort, targets.find((t) => t.name === 'gateway') as Target);
+
   console.log('\nSSE: 200 events, 5 ms apart; latency from the upstream writing an event to the client reading it');
   const sse = new Map<string, number[]>();
   for (const t of targets) sse.set(t.name, await sseLatencies(t.port));
@@ -360,6 +463,16 @@ async function main(): Promise<void> {
       `all destroyed in ${fmt(cold.destroyedMs, 1)} ms cold / ${fmt(mid('destroyedMs'), 1)} ms warm (median of 4); ` +
       `every client had seen its end after ${fmt(cold.seenMs, 1)} ms cold / ${fmt(mid('seenMs'), 1)} ms warm`,
   );
+  if (wrkPath) {
+    const flooded: Array<Awaited<ReturnType<typeof lockdownUnderLoad>>> = [];
+    for (let i = 0; i < 3; i++) flooded.push(await lockdownUnderLoad(upstreamPort, wrkPath));
+    const worst = (key: 'destroyedMs' | 'closedMs'): number => Math.max(...flooded.map((f) => f[key]));
+    console.log(
+      `lock down under a flood (wrk, 50 keep-alive connections, ${flooded.map((f) => f.served).join(' / ')} requests served before it), 3 times (target ≤ 100 ms): ` +
+        `${flooded.map((f) => f.sockets).join(' / ')} connections destroyed in ${flooded.map((f) => fmt(f.destroyedMs, 1)).join(' / ')} ms (worst ${fmt(worst('destroyedMs'), 1)}), ` +
+        `listener closed after ${flooded.map((f) => fmt(f.closedMs, 1)).join(' / ')} ms (worst ${fmt(worst('closedMs'), 1)}); new connections refused afterwards: ${flooded.every((f) => f.refused) ? 'yes' : 'NO'}`,
+    );
+  }
 }
 
 const stopAll = (): void => {
