@@ -75,6 +75,12 @@ describeKeyring('portcullis gateway --tls-cert', () => {
     const [change] = (await engine.call('audit.query', { action: 'settings.change', limit: 1 })).records;
     expect(change).toMatchObject({ outcome: 'ok', from: { tls: null }, to: { tls: { certFile: cert.certFile, keyFile: cert.keyFile } } });
 
+    // A new certificate set while the listener is open serves new connections at once.
+    const next = makeCert(dir, ['127.0.0.2'], 'next');
+    expect((await cli('gateway', '--tls-cert', 'next-cert.pem', '--tls-key', 'next-key.pem')).code).toBe(0);
+    expect(await get(`https://127.0.0.2:${port}/`, next.cert, secret)).toBe(200);
+    await expect(get(`https://127.0.0.2:${port}/`, cert.cert, secret)).rejects.toThrow();
+
     const off = await cli('gateway', '--no-tls');
     expect(off.stdout).toContain('HTTPS: off');
     await cli('lockdown', 'llm');
