@@ -1,4 +1,3 @@
-import { isIP } from 'node:net';
 import { hostname } from 'node:os';
 import type { Actor } from '../api.js';
 import type { AccessRecord, ExposeResult, ExposureChange, ExposureMode, ExposureView, NetworkInterfaceView } from '../contract/exposure.js';
@@ -12,8 +11,9 @@ import { isLoopbackAddress, listInterfaces } from './interfaces.js';
 import { defaultLimits, type GatewayLimits } from './limits.js';
 import { ExposureListener, type UpstreamTarget } from './listener.js';
 import { chooseBind } from './bind-choice.js';
-import { loadTls, tlsStamp, type TlsFiles, type TlsMaterial } from './tls.js';
-import { ALL_IPV4, ALL_IPV6, listenerAddresses, urlsFor } from './urls.js';
+import { loadTls, type TlsFiles, type TlsMaterial } from './tls.js';
+import { TlsRenewal } from './tls-renewal.js';
+import { ALL_IPV4, ALL_IPV6, certifiedHosts, listenerAddresses, urlsFor } from './urls.js';
 
 type ExposeArgs = z.output<typeof exposeArgs>;
 type OpenMode = Exclude<ExposureMode, 'local'>;
@@ -94,13 +94,14 @@ export class Exposure {
   /** Shared by every listener, so a change applies to open ones at once. */
   private readonly trustedProxies: Set<string>;
   /** While an HTTPS listener is open: looks for a renewed certificate. */
-  private tlsTimer: NodeJS.Timeout | null = null;
+  private readonly renewal: TlsRenewal;
 
   constructor(private readonly deps: ExposureDeps) {
     this.now = deps.now ?? Date.now;
     this.interfaces = deps.interfaces ?? listInterfaces;
     this.feed = new AccessFeed(deps.onAccess);
     this.trustedProxies = new Set(deps.trustedProxies ?? []);
+    this.renewal = new TlsRenewal(() => this.deps.tls?.() ?? null, deps.tlsCheckMs ?? 60_000, () => this.renewTls());
     this.unsubscribe = deps.tokens.onInvalidated((serverId, tokenId) => this.open.get(serverId)?.listener.endToken(tokenId));
   }
 
@@ -162,19 +163,10 @@ export class Exposure {
    */
   private urlHosts(o: Open): string[] {
     const addresses = listenerAddresses(o.bind, this.interfaces());
-    if (!o.tls) return [...addresses, ...(this.deps.hostNames?.(o.id) ?? [])];
-    const verifiable = this.certifiedHosts(o, o.tls);
+    const names = this.deps.hostNames?.(o.id) ?? [];
+    if (!o.tls) return [...addresses, ...names];
+    const verifiable = certifiedHosts(o.tls.names, o.bind, addresses, names);
     return verifiable.length > 0 ? verifiable : addresses;
-  }
-
-  /** The certificate's DNS names, then the set names and listener addresses it covers. */
-  private certifiedHosts(o: Open, tls: TlsMaterial): string[] {
-    const covered = new Set(tls.names);
-    // localhost is in many certificates, but it reaches only a listener on 127.0.0.1 or ::1.
-    const dns = tls.names.filter((n) => isIP(n) === 0 && (n !== 'localhost' || o.bind === '127.0.0.1' || o.bind === '::1'));
-    const names = (this.deps.hostNames?.(o.id) ?? []).filter((n) => covered.has(n));
-    const addresses = listenerAddresses(o.bind, this.interfaces()).filter((a) => covered.has(a));
-    return [...new Set([...dns, ...names, ...addresses])];
   }
 
   /** Re-reads the certificate now: open HTTPS listeners take a renewed one (settings changed, or the files did). */
@@ -197,27 +189,7 @@ export class Exposure {
   }
 
   private watchTls(): void {
-    const encrypted = [...this.open.values()].some((o) => o.tls !== null);
-    if (!encrypted) {
-      if (this.tlsTimer) clearInterval(this.tlsTimer);
-      this.tlsTimer = null;
-      return;
-    }
-    if (this.tlsTimer) return;
-    // certbot and `tailscale cert` renew the files in place: a changed stamp means a new pair.
-    this.tlsTimer = setInterval(() => {
-      const files = this.deps.tls?.() ?? null;
-      const current = [...this.open.values()].find((o) => o.tls !== null)?.tls;
-      if (!files || !current) return;
-      let stamp: string;
-      try {
-        stamp = tlsStamp(files);
-      } catch {
-        return; // Mid-renewal, or moved away: the open listeners keep what they have.
-      }
-      if (stamp !== current.stamp) this.renewTls();
-    }, this.deps.tlsCheckMs ?? 60_000);
-    this.tlsTimer.unref();
+    this.renewal.sync([...this.open.values()].find((o) => o.tls !== null)?.tls?.stamp ?? null);
   }
 
   expose(args: ExposeArgs, actor: Actor): Promise<ExposeResult> {
@@ -250,8 +222,7 @@ export class Exposure {
   /** Portcullis is quitting: close every listener (the next start is local anyway). */
   async shutdown(): Promise<void> {
     this.unsubscribe();
-    if (this.tlsTimer) clearInterval(this.tlsTimer);
-    this.tlsTimer = null;
+    this.renewal.stop();
     await this.lockdownAll({ kind: 'system' });
     this.feed.flush();
   }
@@ -357,7 +328,7 @@ export class Exposure {
 
   private warningsFor(o: Open): string[] {
     if (!o.tls) return o.mode === 'public' ? [PLAIN_PUBLIC] : [];
-    if (this.certifiedHosts(o, o.tls).length > 0) return [];
+    if (certifiedHosts(o.tls.names, o.bind, listenerAddresses(o.bind, this.interfaces()), this.deps.hostNames?.(o.id) ?? []).length > 0) return [];
     return [`the certificate names none of this listener's addresses or names (it is for ${o.tls.names.join(', ') || 'no name at all'}): clients will refuse it`];
   }
 

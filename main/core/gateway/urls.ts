@@ -1,4 +1,4 @@
-import { isIPv6 } from 'node:net';
+import { isIP, isIPv6 } from 'node:net';
 import type { NetworkInterfaceView } from '../contract/exposure.js';
 import { hostPort } from './host-rules.js';
 
@@ -19,4 +19,15 @@ export function listenerAddresses(bind: string, interfaces: NetworkInterfaceView
 export function urlsFor(addresses: string[], port: number, secure = false): string[] {
   const scheme = secure ? 'https' : 'http';
   return addresses.map((a) => `${scheme}://${hostPort(a, port)}/`);
+}
+
+/**
+ * The hosts an HTTPS client can verify for a listener: the certificate's DNS names, then the
+ * set host names and the listener's addresses it also covers.
+ */
+export function certifiedHosts(certNames: readonly string[], bind: string, addresses: readonly string[], hostNames: readonly string[]): string[] {
+  const covered = new Set(certNames);
+  // localhost is in many certificates, but it reaches only a listener on 127.0.0.1 or ::1.
+  const dns = certNames.filter((n) => isIP(n) === 0 && (n !== 'localhost' || bind === '127.0.0.1' || bind === '::1'));
+  return [...new Set([...dns, ...hostNames.filter((n) => covered.has(n)), ...addresses.filter((a) => covered.has(a))])];
 }
