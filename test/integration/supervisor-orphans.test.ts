@@ -112,15 +112,21 @@ describe('supervisor: Portcullis killed with servers running', { timeout: 90_000
     await waitFor(() => records(home).length === 0, 5_000, 'records cleared');
   }, 120_000);
 
-  it('quitting with onQuit "leave" keeps servers running for the next start to re-adopt', async () => {
+  it('quitting with onQuit "leave" keeps servers running — logging ones too — for the next start to re-adopt', async () => {
     const home = tempDir();
     const port = await freePort();
     const first = await startServe(home);
-    await cli(home, 'add', 'web', '--port', String(port), '--health', '/healthz', '--', process.execPath, fixture('http-server.mjs'), '--port', String(port));
+    // It prints to stdout and stderr every 20 ms: with nobody reading its pipes after the quit
+    // its next line would fail (EPIPE) and kill it.
+    await cli(home, 'add', 'web', '--port', String(port), '--health', '/healthz', '--', process.execPath, fixture('http-server.mjs'), '--port', String(port), '--tick', '20');
     await cli(home, 'start', 'web', '--wait', '--timeout', '30');
     const pid = (await status(home))[0]?.pid as number;
     await new ControlClient(controlSocketPath(home)).call('servers.updateSettings', { onQuit: 'leave' });
     expect(await first.stop()).toBe(0);
+    const ticks = async (): Promise<number> => ((await (await fetch(`http://127.0.0.1:${port}/ticks`)).json()) as { ticks: number }).ticks;
+    const after = await ticks();
+    // Fifty more lines on each stream with Portcullis gone, and still answering.
+    await waitFor(async () => (await ticks()) >= after + 50, 20_000, 'the server to keep printing after the quit');
     expect(alive(pid)).toBe(true);
 
     const second = await startServe(home);

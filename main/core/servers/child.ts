@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { drainAfterDetach } from './output-drain.js';
 import { PortcullisError } from '../errors.js';
 import { LineSplitter } from './line-splitter.js';
 import { pidAlive, processStartTime } from './proc.js';
@@ -60,6 +61,7 @@ export function spawnProcess(spec: SpawnSpec): Promise<RunningProcess> {
         child.unref();
         child.stdout?.removeAllListeners('data');
         child.stderr?.removeAllListeners('data');
+        drainAfterDetach([child.stdout, child.stderr]);
       };
       resolve({ pid, pgid: pid, startTime: processStartTime(pid), adopted: false, exit, detach });
     });
