@@ -97,8 +97,8 @@ export function createPanel(options: PanelOptions): Panel {
   supervisor
     .recover(settings.get().supervisor.orphans)
     .then(({ adopted, stopped }) => {
-      if (adopted.length > 0) warn(`Portcullis had stopped unexpectedly; these servers kept running and are watched again: ${adopted.join(', ')}.`);
-      if (stopped.length > 0) warn(`Portcullis had stopped unexpectedly; these servers it left running were stopped: ${stopped.join(', ')}.`);
+      if (adopted.length > 0) warn(`These servers kept running after Portcullis last stopped (quit with "leave running", or a crash) and are watched again: ${adopted.join(', ')}.`);
+      if (stopped.length > 0) warn(`These servers kept running after Portcullis last stopped, and were stopped (orphan policy "stop"): ${stopped.join(', ')}.`);
     })
     .catch((err: unknown) => log('could not recover the servers an earlier Portcullis left running', err));
 

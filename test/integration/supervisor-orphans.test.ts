@@ -78,7 +78,7 @@ describe('supervisor: Portcullis killed with servers running', { timeout: 90_000
     }, 20_000, 're-adoption');
     expect(after.map((s) => s.pid).sort()).toEqual(before.map((s) => s.pid).sort());
     await nothingUnwatched(home, pids);
-    expect((await runCli(['--home', home, 'status'])).stderr).toContain('kept running and are watched again: web, family');
+    expect((await runCli(['--home', home, 'status'])).stderr).toContain('and are watched again: web, family');
     expect(await cli(home, 'logs', 'family')).toMatch(/re-adopted pid \d+/);
 
     // An adopted server stops like any other: its group goes, SIGKILL after the timeout.
@@ -108,7 +108,7 @@ describe('supervisor: Portcullis killed with servers running', { timeout: 90_000
     await startServe(home);
     await waitFor(() => ![pid, ...grandchildren].some(alive), 20_000, 'survivors stopped');
     expect((await status(home))[0]).toMatchObject({ state: 'stopped', adopted: false, pid: null });
-    expect((await runCli(['--home', home, 'status'])).stderr).toContain('these servers it left running were stopped: family');
+    expect((await runCli(['--home', home, 'status'])).stderr).toContain('were stopped (orphan policy "stop"): family');
     await waitFor(() => records(home).length === 0, 5_000, 'records cleared');
   }, 120_000);
 

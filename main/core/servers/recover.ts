@@ -54,7 +54,7 @@ export async function recoverChildren(input: RecoveryInput): Promise<RecoveryRep
     if (input.policy === 'adopt' && runtime && !runtime.active) {
       runtime.adopt(record);
       report.adopted.push(record.name);
-      input.audit({ action: 'server.adopt', outcome: 'ok', server: record.name, reason: 'left running by a Portcullis that stopped unexpectedly; watched again', params });
+      input.audit({ action: 'server.adopt', outcome: 'ok', server: record.name, reason: 'still running from before Portcullis last stopped; watched again', params });
       continue;
     }
     const why = runtime ? 'the orphan policy is "stop"' : 'its server is no longer defined';
@@ -63,7 +63,7 @@ export async function recoverChildren(input: RecoveryInput): Promise<RecoveryRep
     stops.push(
       terminateGroup(record.pgid, runtime?.view().definition.stopTimeoutMs ?? input.stopTimeoutMs).then(() => {
         input.records.delete(record.serverId);
-        input.audit({ action: 'server.orphan-stopped', outcome: 'ok', server: record.name, reason: `left running by a Portcullis that stopped unexpectedly; stopped because ${why}`, params });
+        input.audit({ action: 'server.orphan-stopped', outcome: 'ok', server: record.name, reason: `still running from before Portcullis last stopped; stopped because ${why}`, params });
       }),
     );
   }

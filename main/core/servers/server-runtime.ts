@@ -219,7 +219,7 @@ export class ServerRuntime {
     this.port = record.port;
     this.attach(proc, Date.parse(record.startedAt) || Date.now());
     this.deps.records.set(record);
-    this.system(`re-adopted pid ${record.pid}, left running by a Portcullis that stopped unexpectedly; its output until now was not captured`);
+    this.system(`re-adopted pid ${record.pid}, still running from before Portcullis last stopped; its output since then is not captured (restart it to see its logs again)`);
   }
 
   /** Quitting with "leave running": stop watching, keep the record so the next start re-adopts it. */
