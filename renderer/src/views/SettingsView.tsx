@@ -62,7 +62,7 @@ export function SettingsView() {
               </Stack>
             </Radio.Group>
             <Radio.Group
-              label="Servers found running after Portcullis stopped unexpectedly"
+              label="Servers still running when Portcullis starts (left running at quit, or after a crash)"
               value={supervisor.orphans}
               onChange={(v) =>
                 api
@@ -72,7 +72,7 @@ export function SettingsView() {
               }
             >
               <Stack gap={6} mt={6}>
-                <Radio value="adopt" label="Watch them again (their earlier output is lost)" />
+                <Radio value="adopt" label="Watch them again (their output is no longer captured; restart one to see its logs)" />
                 <Radio value="stop" label="Stop them" />
               </Stack>
             </Radio.Group>
