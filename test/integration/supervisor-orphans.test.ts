@@ -56,7 +56,8 @@ describe('supervisor: Portcullis killed with servers running', { timeout: 90_000
     const home = tempDir();
     const port = await freePort();
     const first = await startServe(home);
-    await cli(home, 'add', 'web', '--port', String(port), '--health', '/healthz', '--cwd', repoRoot, '--', process.execPath, fixture('http-server.mjs'), '--port', String(port));
+    // web logs a line on stdout and stderr every 20 ms: killed, Portcullis can hand nothing over.
+    await cli(home, 'add', 'web', '--port', String(port), '--health', '/healthz', '--cwd', repoRoot, '--', process.execPath, fixture('http-server.mjs'), '--port', String(port), '--tick', '20');
     await cli(home, 'add', 'family', '--stop-timeout', '0.5', '--', process.execPath, fixture('ignore-sigterm.mjs'), '--grandchildren', '1');
     await cli(home, 'start', 'web', '--wait', '--timeout', '30');
     await cli(home, 'start', 'family');
@@ -69,6 +70,11 @@ describe('supervisor: Portcullis killed with servers running', { timeout: 90_000
     expect(records(home).map((r) => r.name).sort()).toEqual(['family', 'web']);
 
     await killHard(first);
+    expect(pids.every(alive)).toBe(true);
+    // Fifty more lines on each stream with nobody left from Portcullis to read them, and still answering.
+    const ticks = async (): Promise<number> => ((await (await fetch(`http://127.0.0.1:${port}/ticks`)).json()) as { ticks: number }).ticks;
+    const afterKill = await ticks();
+    await waitFor(async () => (await ticks()) >= afterKill + 50, 20_000, 'web to keep printing after Portcullis was killed');
     expect(pids.every(alive)).toBe(true);
 
     await startServe(home);

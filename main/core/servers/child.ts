@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { drainAfterDetach } from './output-drain.js';
+import { keepOutputDrained } from './output-drain.js';
 import { PortcullisError } from '../errors.js';
 import { LineSplitter } from './line-splitter.js';
 import { pidAlive, processStartTime } from './proc.js';
@@ -57,11 +57,13 @@ export function spawnProcess(spec: SpawnSpec): Promise<RunningProcess> {
   return new Promise((resolve, reject) => {
     child.once('spawn', () => {
       const pid = child.pid as number;
+      // Whatever happens to Portcullis (a quit that leaves servers running, a crash), the
+      // server's output keeps a reader: it must not die of a broken pipe.
+      keepOutputDrained(pid, [child.stdout, child.stderr]);
       const detach = (): void => {
         child.unref();
         child.stdout?.removeAllListeners('data');
         child.stderr?.removeAllListeners('data');
-        drainAfterDetach([child.stdout, child.stderr]);
       };
       resolve({ pid, pgid: pid, startTime: processStartTime(pid), adopted: false, exit, detach });
     });

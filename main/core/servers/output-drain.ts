@@ -1,34 +1,42 @@
 import { spawn } from 'node:child_process';
 import type { Readable } from 'node:stream';
 
+/** How often the keeper looks whether Portcullis or the server is gone, in seconds. */
+const POLL_S = 2;
+
 /**
- * Keeps a server's output pipes read after Portcullis lets go of them (quitting with "leave
- * running"). With no reader left, the server's next write fails — EPIPE: Python's print
- * raises BrokenPipeError, Node's stdout emits an error — and servers log all the time, so
- * they would die of our quitting. A detached `sh` takes over the read ends and discards what
- * comes until the server closes them: output while Portcullis is away is not kept, since it
- * could only be stored unredacted. A server that writes faster than the drain reads (it
- * wakes every 0.2 s) waits on a full pipe meanwhile, as it would behind a slow terminal.
- * Returns false where there is no such shell (Windows).
+ * Keeps a server's output pipes read once Portcullis is gone — quit with "leave running", or
+ * killed. With no reader left, the server's next write would fail (EPIPE: Python's print
+ * raises BrokenPipeError, Node's stdout emits an error), and servers log all the time, so
+ * they would die of our going. Started beside every server: a detached `sh` holding its own
+ * copies of the read ends. While Portcullis runs it only waits (Portcullis reads); once
+ * Portcullis has gone it reads and discards until the server closes its side — output while
+ * Portcullis is away is not kept, since it could only be stored unredacted. It ends by itself
+ * when the server does. Returns false where there is no such shell (Windows).
  */
-export function drainAfterDetach(streams: ReadonlyArray<Readable | null>): boolean {
+export function keepOutputDrained(serverPid: number, streams: ReadonlyArray<Readable | null>): boolean {
   if (process.platform === 'win32') return false;
   const pipes = streams.filter((s): s is Readable => s !== null && !s.destroyed);
   if (pipes.length === 0) return true;
-  // The pipes arrive as fds 3, 4, …, each with a loop of its own. They are non-blocking (libuv
-  // made them so, and the flag belongs to the pipe, not to our copy): cat reads what is there,
-  // stops at "try again" with status 1, and the loop goes again a moment later, until cat
-  // ends at end of file (0) because the server closed its side.
-  const loop = (fd: number): string => `(until cat <&${fd} >/dev/null 2>&1; do sleep 0.2; done) &`;
-  const script = `${pipes.map((_, i) => loop(i + 3)).join(' ')} wait`;
+  // The pipes arrive as fds 3, 4, …, each drained by a loop of its own. They are non-blocking
+  // (libuv made them so, and the flag belongs to the pipe, not to a copy): cat reads what is
+  // there, stops at "try again" with status 1, and the loop goes again a moment later, until
+  // cat ends at end of file (0) because the server closed its side.
+  const drain = (fd: number): string => `(until cat <&${fd} >/dev/null 2>&1; do sleep 0.2; done) &`;
+  const script = [
+    `while kill -0 ${process.pid} 2>/dev/null && kill -0 ${serverPid} 2>/dev/null; do sleep ${POLL_S}; done`,
+    `${pipes.map((_, i) => drain(i + 3)).join(' ')} wait`,
+  ].join('\n');
   try {
-    const drain = spawn('/bin/sh', ['-c', script], { detached: true, stdio: ['ignore', 'ignore', 'ignore', ...pipes] });
-    drain.on('error', () => undefined);
-    drain.unref();
+    const keeper = spawn('/bin/sh', ['-c', script], { detached: true, stdio: ['ignore', 'ignore', 'ignore', ...pipes] });
+    keeper.on('error', () => undefined);
+    keeper.unref();
   } catch {
     return false;
+  } finally {
+    // Handing a stream to a child as stdio makes Node stop reading it here: Portcullis is the
+    // reader while it runs, so it reads on.
+    for (const p of pipes) p.resume();
   }
-  // The shell holds its own copies now; ours close with the streams.
-  for (const p of pipes) p.destroy();
   return true;
 }
