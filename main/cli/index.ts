@@ -56,6 +56,12 @@ function takeHome(argv: string[]): [string | undefined, string[]] {
 }
 
 export async function main(argv: string[]): Promise<number> {
+  // A reader that stopped early (`portcullis audit | head`) is no failure of ours: the command
+  // did its work and only its output went unread. End quietly, never with a stack trace.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(exitCodes.ok);
+    throw e;
+  });
   const err = (text: string): void => void process.stderr.write(`${text}\n`);
   let command: Command | undefined;
   try {

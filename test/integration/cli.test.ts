@@ -1,7 +1,8 @@
+import { spawn } from 'node:child_process';
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { fixture } from '../helpers/paths.js';
+import { cliBin, fixture } from '../helpers/paths.js';
 import { runCli, startServe } from '../helpers/cli.js';
 import { freePort } from '../helpers/ports.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -109,6 +110,17 @@ describe('the CLI without a running Portcullis', () => {
     expect(result.code).toBe(3);
     expect(result.stderr).toMatch(/no running Portcullis/);
     expect(result.stderr).toMatch(/portcullis serve/);
+  });
+
+  it('ends quietly, exit 0, when its reader stops early (`portcullis … | head`)', async () => {
+    // Its stdout is a pipe whose reading end is already closed: every write fails with EPIPE.
+    const child = spawn(process.execPath, [cliBin, 'help'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
   });
 
   it('takes the home from PORTCULLIS_HOME', async () => {
