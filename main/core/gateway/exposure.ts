@@ -233,7 +233,7 @@ export class Exposure {
     if (server.port === undefined) {
       throw new PortcullisError(
         'invalid_args',
-        `${server.name} has no port: Portcullis must know which loopback port to forward to. Define it again with --port.`,
+        `${server.name} has no port: Portcullis must know which loopback port to forward to. Set it with \`portcullis edit ${server.name} --port N\`.`,
         'name',
       );
     }
