@@ -26,5 +26,7 @@ export interface Command {
   name: string;
   usage: string;
   summary: string;
+  /** The flag that sets each API field this command sends, to name in errors (see field-flags.ts). */
+  flags?: Readonly<Record<string, string>>;
   run(argv: string[], ctx: CliContext): Promise<number>;
 }

@@ -21,6 +21,7 @@ import { lockdown } from './commands/lockdown.js';
 import { gateway } from './commands/gateway.js';
 import { interfaces } from './commands/interfaces.js';
 import { createContext, exitCodes, UsageError, type Command } from './context.js';
+import { withFlagNames } from './field-flags.js';
 
 const commands: Command[] = [serve, add, edit, ls, rm, start, stop, restart, reset, status, logs, profiles, token, audit, expose, lockdown, interfaces, gateway];
 
@@ -95,7 +96,7 @@ export async function main(argv: string[]): Promise<number> {
       return exitCodes.notRunning;
     }
     if (e instanceof CallError) {
-      err(`portcullis: ${e.shape.message}`);
+      err(`portcullis: ${withFlagNames(e.shape, command?.flags)}`);
       return e.shape.code === 'invalid_args' ? exitCodes.usage : exitCodes.failed;
     }
     if (e instanceof PortcullisError || e instanceof Error) {

@@ -54,6 +54,12 @@ describeKeyring('portcullis expose / lockdown / interfaces', () => {
     const badFor = await cli('expose', 'llm', '--mode', 'lan', '--bind', '127.0.0.2', '--for', '5 minutes');
     expect(badFor.code).toBe(2);
     expect(badFor.stderr).toContain('--for must be a duration');
+    // Refused by the engine, named as the flag the user typed.
+    const tooShort = await cli('expose', 'llm', '--mode', 'lan', '--bind', '127.0.0.2', '--for', '0s');
+    expect(tooShort.code).toBe(2);
+    expect(tooShort.stderr).toContain('portcullis: --for: duration must be at least 1 second');
+    const badPort = await cli('expose', 'llm', '--mode', 'lan', '--bind', '127.0.0.2', '--port', '99999');
+    expect(badPort.stderr).toContain('portcullis: --port must be between 1 and 65535');
 
     const port = await freePort('127.0.0.2');
     const exposed = await cli('expose', 'llm', '--mode', 'lan', '--bind', '127.0.0.2', '--port', String(port));
@@ -114,7 +120,7 @@ describeKeyring('portcullis expose / lockdown / interfaces', () => {
 
     const bad = await cli('gateway', '--host-name', 'http://gpu.lab.example:8080', '--trusted-proxy', '127.0.0.5');
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain('hostNames.0');
+    expect(bad.stderr).toContain('--host-name: each host name must be a DNS name');
     expect(bad.stderr).toContain('without a scheme, port or path');
     const badProxy = await cli('gateway', '--trusted-proxy', 'proxy.lan');
     expect(badProxy.code).toBe(2);

@@ -17,6 +17,7 @@ export const expose: Command = {
   name: 'expose',
   usage: 'expose NAME --mode lan|public [--bind ADDR] [--port N] [--for DURATION] [--yes] [--json]',
   summary: 'open a server to the LAN or the public behind the token-checking gateway',
+  flags: { mode: '--mode', bind: '--bind', port: '--port', durationMs: '--for', confirm: '--yes' },
   async run(argv, ctx) {
     const { values, positionals } = parse(
       argv,

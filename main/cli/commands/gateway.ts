@@ -13,6 +13,7 @@ export const gateway: Command = {
   name: 'gateway',
   usage: 'gateway [--host-name NAME]... [--trusted-proxy ADDRESS]... [--no-host-names] [--no-trusted-proxies] [--tls-cert FILE --tls-key FILE | --no-tls] [--json]',
   summary: 'extra DNS names the gateway answers to, the proxies whose X-Forwarded-For it believes, its HTTPS certificate',
+  flags: { hostNames: '--host-name', trustedProxies: '--trusted-proxy', tls: '--tls-cert/--tls-key' },
   async run(argv, ctx) {
     const { values } = parse(
       argv,
