@@ -25,6 +25,9 @@ export function keepOutputDrained(serverPid: number, streams: ReadonlyArray<Read
   const drain = (fd: number): string => `(until cat <&${fd} >/dev/null 2>&1; do sleep 0.2; done) &`;
   const script = [
     `while kill -0 ${process.pid} 2>/dev/null && kill -0 ${serverPid} 2>/dev/null; do sleep ${POLL_S}; done`,
+    // The server ended while Portcullis runs: Portcullis reads what is left (a second reader
+    // would take lines of anything still holding the pipes), so the keeper just goes.
+    `kill -0 ${process.pid} 2>/dev/null && exit 0`,
     `${pipes.map((_, i) => drain(i + 3)).join(' ')} wait`,
   ].join('\n');
   try {
