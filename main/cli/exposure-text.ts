@@ -6,6 +6,13 @@ export function exposureJson(views: ExposureView[], name: string): { mode: Expos
   return { mode: v?.mode ?? 'local', urls: v?.urls ?? [], expiresAt: v?.expiresAt ?? null };
 }
 
+/** The EXPOSURE column of `status`: local, or the mode and the first URL (its scheme says whether it is encrypted). */
+export function exposureCell(v: ExposureView | undefined): string {
+  if (!v || v.mode === 'local') return 'local';
+  const more = v.urls.length > 1 ? ` +${v.urls.length - 1}` : '';
+  return `${v.mode} ${v.urls[0] ?? `port ${v.port ?? '?'}`}${more}`;
+}
+
 export function describeExposure(v: ExposureView): string {
   if (v.mode === 'local') return `${v.server} is local: reachable only from this machine's loopback`;
   const until = v.expiresAt ? `until ${v.expiresAt} (then local again)` : 'until locked down';

@@ -76,6 +76,7 @@ describeKeyring('portcullis expose / lockdown / interfaces', () => {
     expect(status[0]?.exposure).toEqual({ mode: 'lan', urls: [`http://127.0.0.2:${port}/`], expiresAt: null });
     // Exposure never restarts the server.
     expect(status[0]?.pid).toBe(pid);
+    expect((await cli('status')).stdout).toMatch(new RegExp(`^llm\\s+running\\s+${pid}\\s.*\\slan http://127\\.0\\.0\\.2:${port}/\\s`, 'm'));
 
     const pub = await cli('expose', 'llm', '--mode', 'public', '--bind', '127.0.0.3', '--for', '30m', '--yes');
     expect(pub.code).toBe(0);
@@ -93,6 +94,7 @@ describeKeyring('portcullis expose / lockdown / interfaces', () => {
     const publicPort = Number(new URL(after[0]?.exposure.urls[0] as string).port);
     expect(await refused('127.0.0.3', publicPort)).toBe(true);
     expect((JSON.parse((await cli('status', '--json')).stdout) as StatusJson[])[0]?.exposure).toEqual({ mode: 'local', urls: [], expiresAt: null });
+    expect((await cli('status')).stdout).toMatch(/^llm\s+running\s.*\slocal\s/m);
     expect((await engine.call('servers.get', { name: 'llm' })).pid).toBe(pid);
 
     const again = await cli('lockdown', 'llm');
