@@ -83,6 +83,9 @@ describeKeyring('portcullis gateway --tls-cert', () => {
 
     const off = await cli('gateway', '--no-tls');
     expect(off.stdout).toContain('HTTPS: off');
+    // The open listener keeps HTTPS until exposed again, and the user is told so.
+    expect(off.stderr).toContain('note: llm is still served over HTTPS until exposed again');
+    expect(await get(`https://127.0.0.2:${port}/`, next.cert, secret)).toBe(200);
     await cli('lockdown', 'llm');
     const plain = await cli('expose', 'llm', '--mode', 'lan', '--bind', '127.0.0.2', '--port', String(port));
     expect(plain.stdout).toContain('llm is exposed (lan, plain HTTP)');

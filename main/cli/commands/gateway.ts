@@ -48,6 +48,15 @@ export const gateway: Command = {
             ...(tls !== undefined ? { tls } : {}),
           });
     ctx.out(values.json ? JSON.stringify(view, null, 2) : describe(view));
+    if (tls !== undefined && !values.json) {
+      // Open listeners keep the protocol they were opened with: say which ones differ now.
+      const want = tls !== null;
+      for (const e of await ctx.client.call('exposure.list', {})) {
+        if (e.mode !== 'local' && e.encrypted !== want) {
+          ctx.err(`note: ${e.server} is still served over ${e.encrypted ? 'HTTPS' : 'plain HTTP'} until exposed again (\`portcullis expose ${e.server} --mode ${e.mode}\`).`);
+        }
+      }
+    }
     return 0;
   },
 };
