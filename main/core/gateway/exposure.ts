@@ -163,10 +163,14 @@ export class Exposure {
    */
   private urlHosts(o: Open): string[] {
     const addresses = listenerAddresses(o.bind, this.interfaces());
-    const names = this.deps.hostNames?.(o.id) ?? [];
-    if (!o.tls) return [...addresses, ...names];
-    const verifiable = certifiedHosts(o.tls.names, o.bind, addresses, names);
+    if (!o.tls) return [...addresses, ...(this.deps.hostNames?.(o.id) ?? [])];
+    const verifiable = this.verifiableHosts(o, o.tls);
     return verifiable.length > 0 ? verifiable : addresses;
+  }
+
+  /** What an HTTPS client can verify of this listener: see urls.ts certifiedHosts. */
+  private verifiableHosts(o: Open, tls: TlsMaterial): string[] {
+    return certifiedHosts(tls.names, o.bind, listenerAddresses(o.bind, this.interfaces()), this.deps.hostNames?.(o.id) ?? []);
   }
 
   /** Re-reads the certificate now: open HTTPS listeners take a renewed one (settings changed, or the files did). */
@@ -328,7 +332,7 @@ export class Exposure {
 
   private warningsFor(o: Open): string[] {
     if (!o.tls) return o.mode === 'public' ? [PLAIN_PUBLIC] : [];
-    if (certifiedHosts(o.tls.names, o.bind, listenerAddresses(o.bind, this.interfaces()), this.deps.hostNames?.(o.id) ?? []).length > 0) return [];
+    if (this.verifiableHosts(o, o.tls).length > 0) return [];
     return [`the certificate names none of this listener's addresses or names (it is for ${o.tls.names.join(', ') || 'no name at all'}): clients will refuse it`];
   }
 

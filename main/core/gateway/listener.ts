@@ -352,19 +352,23 @@ export class ExposureListener {
       return;
     }
     const r = clientErrorRejection(err.code, this.config.limits.maxHeaderBytes);
+    this.rejectRaw(socket as Socket, r, r.error);
+  }
+
+  /** Answers on a socket no request was parsed from, and records it (no method or path known). */
+  private rejectRaw(socket: Socket, r: Rejection, reason: string): void {
     const bytes = writeRawRejection(socket, r);
-    const remote = normalizeAddress((socket as Socket).remoteAddress);
     this.deps.record({
       server: this.config.serverName,
       mode: this.config.mode,
-      client: remote,
+      client: normalizeAddress(socket.remoteAddress),
       method: '-',
       path: '-',
       status: r.status,
       bytesIn: 0,
       bytesOut: bytes,
       durationMs: 0,
-      reason: r.error,
+      reason,
     });
   }
 
@@ -379,20 +383,7 @@ export class ExposureListener {
       socket.destroy();
       return;
     }
-    const r: Rejection = { status: 400, error: 'https_required', message: 'this listener speaks HTTPS only: use the https:// URL Portcullis shows for this server' };
-    const bytes = writeRawRejection(raw, r);
-    this.deps.record({
-      server: this.config.serverName,
-      mode: this.config.mode,
-      client: normalizeAddress(raw.remoteAddress),
-      method: '-',
-      path: '-',
-      status: r.status,
-      bytesIn: 0,
-      bytesOut: bytes,
-      durationMs: 0,
-      reason: 'plain HTTP on an HTTPS listener',
-    });
+    this.rejectRaw(raw, reject.httpsRequired(), 'plain HTTP on an HTTPS listener');
   }
 
   /** The accepted TCP socket under a TLS one (same peer address and port); only on errors, so a scan is fine. */

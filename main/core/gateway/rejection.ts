@@ -30,6 +30,11 @@ export const reject = {
   tooLarge: (message: string): Rejection => ({ status: 413, error: 'payload_too_large', message, close: true }),
   badGateway: (message: string): Rejection => ({ status: 502, error: 'bad_gateway', message }),
   unavailable: (message: string): Rejection => ({ status: 503, error: 'unavailable', message }),
+  httpsRequired: (): Rejection => ({
+    status: 400,
+    error: 'https_required',
+    message: 'this listener speaks HTTPS only: use the https:// URL Portcullis shows for this server',
+  }),
 };
 
 /** What Node's parser refused before a request existed: oversized or too slow headers, garbage. */

@@ -12,12 +12,12 @@ const POLL_S = 2;
  * copies of the read ends. While Portcullis runs it only waits (Portcullis reads); once
  * Portcullis has gone it reads and discards until the server closes its side — output while
  * Portcullis is away is not kept, since it could only be stored unredacted. It ends by itself
- * when the server does. Returns false where there is no such shell (Windows).
+ * when the server does. Not on Windows, which has no such shell.
  */
-export function keepOutputDrained(serverPid: number, streams: ReadonlyArray<Readable | null>): boolean {
-  if (process.platform === 'win32') return false;
+export function keepOutputDrained(serverPid: number, streams: ReadonlyArray<Readable | null>): void {
+  if (process.platform === 'win32') return;
   const pipes = streams.filter((s): s is Readable => s !== null && !s.destroyed);
-  if (pipes.length === 0) return true;
+  if (pipes.length === 0) return;
   // The pipes arrive as fds 3, 4, …, each drained by a loop of its own. They are non-blocking
   // (libuv made them so, and the flag belongs to the pipe, not to a copy): cat reads what is
   // there, stops at "try again" with status 1, and the loop goes again a moment later, until
@@ -35,11 +35,10 @@ export function keepOutputDrained(serverPid: number, streams: ReadonlyArray<Read
     keeper.on('error', () => undefined);
     keeper.unref();
   } catch {
-    return false;
+    // No shell to start: the server keeps its output pipes only while Portcullis runs.
   } finally {
     // Handing a stream to a child as stdio makes Node stop reading it here: Portcullis is the
     // reader while it runs, so it reads on.
     for (const p of pipes) p.resume();
   }
-  return true;
 }
