@@ -19,6 +19,7 @@ import { WebSocketServer } from 'ws';
 import { AuditJournal } from '../main/core/audit/journal.js';
 import { defaultLimits } from '../main/core/gateway/limits.js';
 import { forwardHttp } from '../main/core/gateway/http-forward.js';
+import { createHttp1Server } from '../main/core/gateway/http1/server.js';
 import { ExposureListener } from '../main/core/gateway/listener.js';
 import { loadTls } from '../main/core/gateway/tls.js';
 import { UpstreamPool } from '../main/core/gateway/upstream-pool.js';
@@ -102,19 +103,29 @@ async function gateway(): Promise<void> {
   ready(listener.port);
 }
 
-/** The gateway's own forwarding with nothing in front of it: what Node itself costs. */
+/**
+ * The gateway's own forwarding with nothing in front of it: what Node itself costs. Over
+ * node:http by default (the floor any Node proxy starts from); `lean` serves it with the
+ * gateway's own HTTP/1.1 server instead.
+ */
 function bare(): void {
   const pool = new UpstreamPool({ port: upstreamPort, connections: 512, keepAliveTimeoutMs: 4_000, headersTimeoutMs: 300_000 });
   const host = `127.0.0.1:${upstreamPort}`;
-  const server = createServer((req, res) => {
-    const headers: string[] = ['host', host];
-    for (let i = 0; i < req.rawHeaders.length; i += 2) {
-      const name = (req.rawHeaders[i] as string).toLowerCase();
-      if (name !== 'host' && name !== 'connection' && name !== 'authorization') headers.push(name, req.rawHeaders[i + 1] as string);
-    }
-    forwardHttp(pool, req, res, req.url ?? '/', headers, 1 << 20, 'bench', () => undefined);
-  });
-  server.keepAliveTimeout = 30_000;
+  const server = createHttp1Server(
+    { headersTimeoutMs: 60_000, requestTimeoutMs: 300_000, keepAliveTimeoutMs: 30_000, maxHeaderBytes: 16_384, tls: null, nodeHttp: variant !== 'lean' },
+    {
+      request: (req, res) => {
+        const headers: string[] = ['host', host];
+        for (const name in req.headers) {
+          const value = req.headers[name];
+          if (typeof value === 'string' && name !== 'host' && name !== 'connection' && name !== 'authorization') headers.push(name, value);
+        }
+        forwardHttp(pool, req, res, req.url, headers, 1 << 20, 'bench', () => undefined);
+      },
+      upgrade: (_req, socket) => socket.destroy(),
+      clientError: (_code, socket) => socket.destroy(),
+    },
+  );
   server.listen(0, '127.0.0.1', () => ready((server.address() as { port: number }).port));
 }
 

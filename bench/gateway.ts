@@ -6,6 +6,9 @@
  * added per-event latency, the same over HTTPS beside nginx (when wrk and openssl are there),
  * and how long lock down takes to end open streams.
  *
+ * "gw-node-http" is the same gateway served by node:http (what it falls back to where Node's
+ * parser is out of reach), so the gain of its own HTTP/1.1 server is measured in the same run.
+ *
  * The roles run as one plain bundle (bench/gateway-bundle.ts), as the app's build compiles
  * them. BENCH_BASELINE=/other/checkout/bench/gateway-roles.ts adds that checkout's gateway as
  * "gw-baseline", measured in the same interleaved rounds: before/after in one run.
@@ -355,6 +358,8 @@ async function main(): Promise<void> {
   const upstreamPort = (await startRole('upstream')).port;
   const targets: Target[] = [{ name: 'direct', port: upstreamPort, pids: [] }];
   targets.push({ name: 'gateway', ...(await startRole('gateway', String(upstreamPort), TOKEN)) });
+  // The same gateway served by node:http (its fallback): what its own HTTP/1.1 server saves.
+  targets.push({ name: 'gw-node-http', ...(await startRoleWith({ PORTCULLIS_GATEWAY_HTTP: 'node' }, roles, 'gateway', String(upstreamPort), TOKEN)) });
   const baseline = process.env.BENCH_BASELINE;
   if (baseline) {
     const file = await bundleRoles(baseline, 'gateway-roles-baseline');
@@ -418,11 +423,11 @@ async function main(): Promise<void> {
   console.log(`\ngateway against the targets (≥ 0.5× nginx throughput, ≥ 2× http-proxy-3, p99 ≤ 2× nginx), each the median of ${ROUNDS} rounds' ratios [lowest–highest]:`);
   const floor = wrkPath ? 0 : 1;
   for (const [label, row] of results) {
-    for (const gw of ['gateway', 'gw-baseline']) {
+    for (const gw of ['gateway', 'gw-node-http', 'gw-baseline']) {
       if (!row.get(gw)) continue;
       const hp = paired(label, gw, 'http-proxy-3', (r) => r.rps);
       const tuned = paired(label, gw, 'hp3-keepalive', (r) => r.rps);
-      const parts = [`${label.padEnd(22)}`, gw.padEnd(11), `${fmt(hp.mid, 2)}× http-proxy-3 ${hp.mid >= 2 ? 'ok' : 'MISS'} ${range(hp)} (${fmt(tuned.mid, 2)}× with keep-alive)`];
+      const parts = [`${label.padEnd(22)}`, gw.padEnd(12), `${fmt(hp.mid, 2)}× http-proxy-3 ${hp.mid >= 2 ? 'ok' : 'MISS'} ${range(hp)} (${fmt(tuned.mid, 2)}× with keep-alive)`];
       if (row.get('nginx')) {
         const n = paired(label, gw, 'nginx', (r) => r.rps);
         parts.push(`${fmt(n.mid, 2)}× nginx ${n.mid >= 0.5 ? 'ok' : 'MISS'} ${range(n)}`);

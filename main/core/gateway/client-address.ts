@@ -1,4 +1,4 @@
-import type { IncomingMessage } from 'node:http';
+import type { GatewayRequest } from './http1/types.js';
 
 /** `::ffff:10.0.0.2` and `10.0.0.2` are one client. */
 export function normalizeAddress(address: string | undefined): string {
@@ -11,7 +11,7 @@ export function normalizeAddress(address: string | undefined): string {
  * header: it is believed only when the connection comes from a configured trusted proxy, and
  * then the right-most address that is not itself a trusted proxy is the client.
  */
-export function clientAddress(req: IncomingMessage, trustedProxies: ReadonlySet<string>): string {
+export function clientAddress(req: Pick<GatewayRequest, 'socket' | 'headers'>, trustedProxies: ReadonlySet<string>): string {
   const peer = normalizeAddress(req.socket.remoteAddress);
   if (trustedProxies.size === 0 || !trustedProxies.has(peer)) return peer;
   const header = req.headers['x-forwarded-for'];

@@ -1,6 +1,6 @@
-import type { IncomingMessage } from 'node:http';
 import type { CredentialSource } from './credentials.js';
 import { TOKEN_HEADER, withoutCookie } from './credentials.js';
+import type { GatewayRequest } from './http1/types.js';
 
 /** RFC 9110 §7.6.1: meant for one hop only, never passed on. */
 const HOP_BY_HOP = new Set([
@@ -48,7 +48,7 @@ export interface ForwardContext {
  * Built in one pass straight into the flat name/value list the upstream pool and the tunnel take (the
  * shape of rawHeaders), so no header object is built, edited and walked again per request.
  */
-export function upstreamHeaders(req: IncomingMessage, ctx: ForwardContext): string[] {
+export function upstreamHeaders(req: Pick<GatewayRequest, 'headers'>, ctx: ForwardContext): string[] {
   const src = req.headers;
   const listed = connectionListed(src.connection);
   // The upstream's own credential replaces any header of that name the client sent.
@@ -58,7 +58,7 @@ export function upstreamHeaders(req: IncomingMessage, ctx: ForwardContext): stri
     const value = src[key];
     if (value === undefined || HOP_BY_HOP.has(key) || key === 'host' || key === authName || listed?.has(key)) continue;
     if (key.startsWith('x-forwarded-') || key === 'forwarded' || key === TOKEN_HEADER) continue;
-    // Node answered `Expect: 100-continue` itself already; the upstream gets the body outright.
+    // The gateway answers `Expect: 100-continue` itself once the request passed its checks; the upstream gets the body outright.
     if (key === 'expect') continue;
     if (key === 'authorization' && ctx.credential === 'bearer') continue;
     if (key === 'cookie') {

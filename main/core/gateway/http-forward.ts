@@ -1,6 +1,6 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { BodyLimit } from './body-limit.js';
 import { downstreamRawHeaders } from './forward-headers.js';
+import type { GatewayRequest, GatewayResponse } from './http1/types.js';
 import { reject, sendRejection, type Rejection } from './rejection.js';
 import type { UpstreamHandler, UpstreamPool } from './upstream-pool.js';
 
@@ -22,26 +22,26 @@ const refused = (code: string | undefined): boolean => code === 'ECONNREFUSED' |
  */
 export function forwardHttp(
   pool: UpstreamPool,
-  req: IncomingMessage,
-  res: ServerResponse,
+  req: GatewayRequest,
+  res: GatewayResponse,
   path: string,
   headers: string[],
   maxBodyBytes: number,
   upstreamName: string,
   done: (result: ForwardResult) => void,
 ): void {
-  // HTTP/1.1: a request has a body only when it says so, with a length or chunked encoding.
-  const length = req.headers['content-length'];
-  const hasBody = req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
-  const limit = hasBody ? new BodyLimit(maxBodyBytes) : null;
+  const body = req.body;
+  const limit = body ? new BodyLimit(maxBodyBytes) : null;
   const exchange = new Exchange(req, res, limit, maxBodyBytes, upstreamName, done);
-  if (limit) {
-    req.pipe(limit);
+  if (body && limit) {
+    // The request passed every check: a client waiting to be invited may send its body now.
+    if (req.headers.expect?.toLowerCase() === '100-continue') res.writeContinue();
+    body.pipe(limit);
     // A body past the limit: stop reading it (TCP pushes back on the sender) and answer 413.
-    limit.once('error', () => req.unpipe(limit));
+    limit.once('error', () => body.unpipe(limit));
   }
   try {
-    pool.dispatch({ path, method: req.method ?? 'GET', headers, body: limit }, exchange);
+    pool.dispatch({ path, method: req.method, headers, body: limit }, exchange);
   } catch {
     // A header that could split the request (a control character in an added value) is
     // refused before anything is sent: never a crash.
@@ -70,8 +70,8 @@ class Exchange implements UpstreamHandler {
   private resClosed = false;
 
   constructor(
-    private readonly req: IncomingMessage,
-    private readonly res: ServerResponse,
+    private readonly req: GatewayRequest,
+    private readonly res: GatewayResponse,
     private readonly limit: BodyLimit | null,
     private readonly maxBodyBytes: number,
     private readonly upstreamName: string,

@@ -1,7 +1,5 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { createServer as createTlsServer, type Server as TlsServer } from 'node:https';
-import type { Socket } from 'node:net';
-import type { TLSSocket } from 'node:tls';
+import type { Server, Socket } from 'node:net';
+import type { Server as TlsServer, TLSSocket } from 'node:tls';
 import type { Duplex } from 'node:stream';
 import type { AccessEntry, TokenVerifier, UpstreamAuth } from '../ports.js';
 import { clientAddress, normalizeAddress } from './client-address.js';
@@ -9,6 +7,8 @@ import { cookieName, findCredential, OUR_PARAM, withoutParams, type Presented } 
 import { upstreamHeaders, type ForwardContext } from './forward-headers.js';
 import { HostAllowlist, hostPort, isStateChanging, originMatchesHost } from './host-rules.js';
 import { forwardHttp } from './http-forward.js';
+import { createHttp1Server } from './http1/server.js';
+import type { ClientSocket, GatewayRequest, GatewayResponse } from './http1/types.js';
 import { listen } from './listen.js';
 import type { GatewayLimits } from './limits.js';
 import { clientErrorRejection, reject, sendRejection, writeRawRejection, type Rejection } from './rejection.js';
@@ -59,7 +59,7 @@ interface Checked {
  * open SSE streams and WebSocket tunnels included — the moment it is asked.
  */
 export class ExposureListener {
-  private readonly server: Server | TlsServer;
+  private readonly server: Server;
   private readonly sockets = new Set<Duplex>();
   /** Which token each connection last authenticated with, to end it when the token dies. */
   private readonly socketToken = new WeakMap<Duplex, string>();
@@ -79,7 +79,7 @@ export class ExposureListener {
     private readonly config: ListenerConfig,
     private readonly deps: ListenerDeps,
     readonly port: number,
-    server: Server | TlsServer,
+    server: Server,
   ) {
     this.server = server;
     const l = config.limits;
@@ -87,9 +87,6 @@ export class ExposureListener {
     this.rate = new SlidingWindow(l.rateLimit, l.rateWindowMs, l.maxTrackedClients);
     this.failures = new SlidingWindow(l.maxAuthFailures, l.authFailureWindowMs, l.maxTrackedClients);
     this.cookie = cookieName(port);
-    server.on('request', (req: IncomingMessage, res: ServerResponse) => this.onRequest(req, res));
-    server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => this.onUpgrade(req, socket, head));
-    server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => this.onClientError(err, socket));
     // The TLS layer over an accepted socket is a socket of its own: lock down and token
     // revocation must find it (requests see it as req.socket), not only the raw one under it.
     if (config.tls) {
@@ -98,20 +95,25 @@ export class ExposureListener {
     }
   }
 
-  static async open(config: ListenerConfig, deps: ListenerDeps): Promise<ExposureListener> {
+  static async open(config: ListenerConfig, deps: ListenerDeps, options: { nodeHttp?: boolean } = {}): Promise<ExposureListener> {
     const l = config.limits;
-    const options = {
-      headersTimeout: l.headersTimeoutMs,
-      requestTimeout: l.requestTimeoutMs,
-      keepAliveTimeout: l.keepAliveTimeoutMs,
-      maxHeaderSize: l.maxHeaderBytes,
-      // How often header/request timeouts are checked: often enough to cut slowloris promptly.
-      connectionsCheckingInterval: Math.max(100, Math.min(1_000, Math.floor(l.headersTimeoutMs / 4))),
-      noDelay: true,
-    };
-    const tls = config.tls;
-    // A handshake that never finishes is slowloris too: it gets no longer than the headers.
-    const server = tls ? createTlsServer({ ...options, cert: tls.cert, key: tls.key, handshakeTimeout: l.headersTimeoutMs }) : createServer(options);
+    // Requests reach the instance once it exists; it does before any socket can be read.
+    let self: ExposureListener | null = null;
+    const server = createHttp1Server(
+      {
+        headersTimeoutMs: l.headersTimeoutMs,
+        requestTimeoutMs: l.requestTimeoutMs,
+        keepAliveTimeoutMs: l.keepAliveTimeoutMs,
+        maxHeaderBytes: l.maxHeaderBytes,
+        tls: config.tls ? { cert: config.tls.cert, key: config.tls.key } : null,
+        nodeHttp: options.nodeHttp,
+      },
+      {
+        request: (req, res) => (self ? self.onRequest(req, res) : req.socket.destroy()),
+        upgrade: (req, socket, head) => (self ? self.onUpgrade(req, socket, head) : socket.destroy()),
+        clientError: (code, socket, busy) => (self ? self.onClientError(code, socket, busy) : socket.destroy()),
+      },
+    );
     server.maxConnections = l.maxConnections;
     // Connections accepted before the instance exists are handed over to it.
     const early = new Set<Duplex>();
@@ -119,6 +121,7 @@ export class ExposureListener {
     server.on('connection', holdEarly);
     const port = await listen(server, config.bind, config.port);
     const listener = new ExposureListener(config, deps, port, server);
+    self = listener;
     server.off('connection', holdEarly);
     for (const s of early) if (!s.destroyed) listener.accept(s as Socket);
     server.on('connection', (socket: Socket) => listener.accept(socket));
@@ -140,7 +143,7 @@ export class ExposureListener {
 
   /** A renewed certificate: new handshakes use it, open connections keep theirs. */
   renewTls(tls: TlsMaterial): void {
-    if (this.config.tls && 'setSecureContext' in this.server) this.server.setSecureContext({ cert: tls.cert, key: tls.key });
+    if (this.config.tls && 'setSecureContext' in this.server) (this.server as TlsServer).setSecureContext({ cert: tls.cert, key: tls.key });
   }
 
   /** Lock down: no new connections, and every open one — streams and tunnels too — destroyed now. */
@@ -192,10 +195,10 @@ export class ExposureListener {
 
   // ---- the pipeline --------------------------------------------------------------------
 
-  private onRequest(req: IncomingMessage, res: ServerResponse): void {
+  private onRequest(req: GatewayRequest, res: GatewayResponse): void {
     const started = performance.now();
     const client = clientAddress(req, this.config.trustedProxies);
-    const url = req.url ?? '/';
+    const url = req.url;
     if (url === HEALTH_PATH || url.startsWith(HEALTH_QUERY)) {
       this.health(req, res, client, started);
       return;
@@ -227,10 +230,10 @@ export class ExposureListener {
     });
   }
 
-  private onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+  private onUpgrade(req: GatewayRequest, socket: ClientSocket, head: Buffer): void {
     const started = performance.now();
     const client = clientAddress(req, this.config.trustedProxies);
-    const url = req.url ?? '/';
+    const url = req.url;
     const checked: ReturnType<ExposureListener['check']> =
       url[0] === '/' ? this.check(req, client, url, true) : { status: 400, error: 'bad_request', message: 'the request target must be a path' };
     if ('status' in checked || 'login' in checked) {
@@ -260,7 +263,7 @@ export class ExposureListener {
    * state. The lockout is consulted before the token is even looked at, so a locked-out
    * address learns nothing more, even with a right guess.
    */
-  private check(req: IncomingMessage, client: string, url: string, upgrade: boolean): Checked | Rejection | { login: Authenticated } {
+  private check(req: GatewayRequest, client: string, url: string, upgrade: boolean): Checked | Rejection | { login: Authenticated } {
     const host = req.headers.host;
     if (!this.hostAllowed(host)) {
       return reject.misdirected('this listener does not answer to that Host name: use one of the URLs Portcullis shows for this server');
@@ -309,8 +312,8 @@ export class ExposureListener {
   }
 
   /** `?portcullis_token=` once: an HttpOnly cookie for this listener and the URL without it. */
-  private browserLogin(req: IncomingMessage, res: ServerResponse, client: string, url: string, started: number, auth: Authenticated): void {
-    res.writeHead(303, {
+  private browserLogin(req: GatewayRequest, res: GatewayResponse, client: string, url: string, started: number, auth: Authenticated): void {
+    res.writeHead(303, undefined, {
       location: withoutParams(url, OUR_PARAM),
       'set-cookie': `${this.cookie}=${auth.source.token}; HttpOnly; SameSite=Strict; Path=/${this.config.tls ? '; Secure' : ''}`,
       'cache-control': 'no-store',
@@ -320,17 +323,17 @@ export class ExposureListener {
     this.record(req, client, url, started, 303, 0, 0, auth, 'token exchanged for a cookie');
   }
 
-  private health(req: IncomingMessage, res: ServerResponse, client: string, started: number): void {
+  private health(req: GatewayRequest, res: GatewayResponse, client: string, started: number): void {
     const up = this.deps.upstream(this.config.serverId);
     const text = JSON.stringify({ status: up.ok ? 'ok' : 'unavailable', server: this.config.serverName, mode: this.config.mode });
-    res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store' });
+    res.writeHead(200, undefined, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store' });
     res.end(text);
     this.record(req, client, HEALTH_PATH, started, 200, 0, Buffer.byteLength(text), null, 'health');
   }
 
   private deny(
-    req: IncomingMessage,
-    res: ServerResponse,
+    req: GatewayRequest,
+    res: GatewayResponse,
     client: string,
     url: string,
     started: number,
@@ -345,13 +348,12 @@ export class ExposureListener {
     this.record(req, client, url, started, r.status, 0, bytes, auth, reason);
   }
 
-  private onClientError(err: NodeJS.ErrnoException, socket: Duplex): void {
-    const busy = (socket as Duplex & { _httpMessage?: unknown })._httpMessage;
-    if (!socket.writable || busy || err.code === 'ECONNRESET') {
+  private onClientError(code: string, socket: ClientSocket, busy: boolean): void {
+    if (!socket.writable || busy) {
       socket.destroy();
       return;
     }
-    const r = clientErrorRejection(err.code, this.config.limits.maxHeaderBytes);
+    const r = clientErrorRejection(code, this.config.limits.maxHeaderBytes);
     this.rejectRaw(socket as Socket, r, r.error);
   }
 
@@ -397,7 +399,7 @@ export class ExposureListener {
 
   // ---- helpers ---------------------------------------------------------------------------
 
-  private forwardContext(req: IncomingMessage, auth: Authenticated, port: number, upgrade: boolean): ForwardContext {
+  private forwardContext(req: GatewayRequest, auth: Authenticated, port: number, upgrade: boolean): ForwardContext {
     const peer = normalizeAddress(req.socket.remoteAddress);
     const trusted = this.config.trustedProxies;
     return {
@@ -432,7 +434,7 @@ export class ExposureListener {
   }
 
   private record(
-    req: IncomingMessage,
+    req: GatewayRequest,
     client: string,
     url: string,
     started: number,
@@ -446,7 +448,7 @@ export class ExposureListener {
       server: this.config.serverName,
       mode: this.config.mode,
       client,
-      method: req.method ?? '-',
+      method: req.method,
       path: withoutParams(url),
       status,
       bytesIn,

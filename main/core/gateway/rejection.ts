@@ -1,6 +1,6 @@
-import type { ServerResponse } from 'node:http';
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
+import type { GatewayResponse } from './http1/types.js';
 
 /** Why the gateway refused: the `error` word clients branch on. Never the presented token. */
 export interface Rejection {
@@ -51,7 +51,7 @@ function body(r: Rejection): string {
 }
 
 /** Answers an ordinary request with a JSON rejection. */
-export function sendRejection(res: ServerResponse, r: Rejection): number {
+export function sendRejection(res: GatewayResponse, r: Rejection): number {
   const text = body(r);
   const headers: Record<string, string | number> = {
     'content-type': 'application/json; charset=utf-8',
@@ -60,7 +60,7 @@ export function sendRejection(res: ServerResponse, r: Rejection): number {
     ...r.headers,
   };
   if (r.close) headers.connection = 'close';
-  res.writeHead(r.status, headers);
+  res.writeHead(r.status, undefined, headers);
   res.end(text);
   return Buffer.byteLength(text);
 }

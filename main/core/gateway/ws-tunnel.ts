@@ -1,4 +1,3 @@
-import type { IncomingMessage } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { reject, writeRawRejection } from './rejection.js';
@@ -16,7 +15,7 @@ export interface TunnelResult {
  * until either side closes. `done` runs once, when the tunnel is gone.
  */
 export function tunnelUpgrade(
-  req: IncomingMessage,
+  req: { method: string },
   client: Duplex,
   head: Buffer,
   port: number,
@@ -46,9 +45,9 @@ export function tunnelUpgrade(
   upstream.once('connect', () => {
     connected = true;
     upstream.setNoDelay(true);
-    let text = `${req.method ?? 'GET'} ${path} HTTP/1.1\r\n`;
+    let text = `${req.method} ${path} HTTP/1.1\r\n`;
     for (let i = 0; i < headers.length; i += 2) text += `${headers[i]}: ${headers[i + 1]}\r\n`;
-    upstream.write(`${text}\r\n`);
+    upstream.write(`${text}\r\n`, 'latin1');
     if (head.length) upstream.write(head);
     upstream.once('data', (first: Buffer) => {
       status = Number(/^HTTP\/1\.[01] (\d{3})/.exec(first.toString('latin1', 0, 16))?.[1] ?? 0);
