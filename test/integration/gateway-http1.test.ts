@@ -545,6 +545,15 @@ describe('gateway HTTP/1.1 (lean)', () => {
     expect(r?.body.toString()).toBe('data: late\n\n');
   });
 
+  it('answers 100 GETs pipelined in one write, every one, in order', async () => {
+    const c = await RawClient.open(g());
+    let burst = '';
+    for (let i = 0; i < 100; i++) burst += raw(g(), `/deep/${i}`);
+    c.send(burst);
+    const answers = finalsOf(await c.waitFinals(100));
+    expect(answers.map((r) => json(r).url)).toEqual(Array.from({ length: 100 }, (_, i) => `/deep/${i}`));
+  });
+
   it('reads QUERY as QUERY, never as GET: a cross-origin one is refused like any state-changing method', async () => {
     // llhttp numbers QUERY 46 while its exported name list has it 35th: read by position, it was a GET.
     const c = await RawClient.open(g());

@@ -52,6 +52,9 @@ class RequestBody extends Readable {
 /** llhttp's code for bytes after a request that said `Connection: close`. */
 const CLOSED_CONNECTION = 'HPE_CLOSED_CONNECTION';
 
+/** Pipelined requests of one connection being answered at once; more wait their turn. */
+const MAX_IN_FLIGHT = 8;
+
 /** A request whose head was more than one Host: RFC 9112 §3.2 requires 400. */
 const DUPLICATE_HOST = 'HPE_DUPLICATE_HOST';
 /** An HTTP/1.1 request without Host: 400 too (RFC 9112 §3.2), as node:http answers it. */
@@ -70,6 +73,8 @@ export class Http1Connection implements ResponseLine {
   readonly keepAliveS: number;
   private readonly parser: NativeParser;
   private readonly queue: Http1Response[] = [];
+  /** Pipelined requests beyond MAX_IN_FLIGHT, handed on as earlier answers finish. */
+  private readonly waiting: Array<{ req: GatewayRequest; res: Http1Response }> = [];
   private phase = Phase.Head;
   private since: number;
   private body: RequestBody | null = null;
@@ -136,6 +141,7 @@ export class Http1Connection implements ResponseLine {
     if (this.queue[0] === res) this.queue.shift();
     if (close || (this.clientEnded && this.queue.length === 0)) {
       this.stop();
+      this.waiting.length = 0;
       for (const waiting of this.queue.splice(0)) waiting.abort();
       this.closeWhenFlushed();
       return;
@@ -143,6 +149,12 @@ export class Http1Connection implements ResponseLine {
     const next = this.queue[0];
     if (next) next.activate();
     else if (this.phase === Phase.Answering) this.toIdle();
+    const held = this.waiting.shift();
+    if (held) {
+      // A body that is behind pauses the socket again at its next chunk.
+      if (this.waiting.length === 0) this.socket.resume();
+      this.dispatch(held.req, held.res);
+    }
   }
 
   // ---- parser callbacks ----------------------------------------------------------------
@@ -196,12 +208,21 @@ export class Http1Connection implements ResponseLine {
     const res = new Http1Response(this, method === 'HEAD', keepAlive, major === 1 && minor === 0);
     this.queue.push(res);
     if (this.queue.length === 1) res.activate();
+    if (this.queue.length > MAX_IN_FLIGHT) {
+      // A deep pipeline waits here, unread further, instead of each request taking an upstream
+      // connection and holding its answer in memory.
+      this.waiting.push({ req, res });
+      this.socket.pause();
+    } else this.dispatch(req, res);
+    return 0;
+  }
+
+  private dispatch(req: GatewayRequest, res: Http1Response): void {
     try {
       this.handlers.request(req, res);
     } catch {
       this.socket.destroy();
     }
-    return 0;
   }
 
   private onBody(chunk: Buffer): void {
@@ -295,6 +316,7 @@ export class Http1Connection implements ResponseLine {
     this.body?.destroy(new Error('the connection closed mid-request'));
     this.body = null;
     for (const res of this.queue.splice(0)) res.abort();
+    this.waiting.length = 0;
   }
 
   private fail(code: string): void {
