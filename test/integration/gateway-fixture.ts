@@ -123,6 +123,25 @@ export async function startUpstream(): Promise<Upstream> {
       sse.push(res);
       return;
     }
+    if (req.url?.startsWith('/pattern?')) {
+      // Deterministic bytes, different per seed and offset, in 16 KB writes: a byte that
+      // reaches the client from the wrong answer or the wrong place cannot pass unseen.
+      const q = new URLSearchParams(req.url.slice('/pattern?'.length));
+      const total = Number(q.get('bytes'));
+      const seed = Number(q.get('seed'));
+      res.writeHead(200, { 'content-type': 'application/octet-stream', ...(q.has('chunked') ? {} : { 'content-length': total }) });
+      let sent = 0;
+      const pump = (): void => {
+        while (sent < total) {
+          const piece = patternBytes(seed, sent, Math.min(16 * 1024, total - sent));
+          sent += piece.length;
+          if (!res.write(piece)) return void res.once('drain', pump);
+        }
+        res.end();
+      };
+      pump();
+      return;
+    }
     req.on('data', (c: Buffer) => {
       entry.bytes += c.length;
       if (req.url === '/upload') uploaded += c.length;
@@ -145,6 +164,16 @@ export async function startUpstream(): Promise<Upstream> {
     await new Promise((r) => server.close(r));
   });
   return { port: (server.address() as { port: number }).port, seen, uploadBytes: () => uploaded, sse, server };
+}
+
+/** The bytes /pattern sends for `seed` from `offset` on. */
+export function patternBytes(seed: number, offset: number, length: number): Buffer {
+  const out = Buffer.allocUnsafe(length);
+  for (let i = 0; i < length; i++) {
+    const at = offset + i;
+    out[i] = ((at >>> 8) * 7 + at * 13 + seed * 101) & 0xff;
+  }
+  return out;
 }
 
 export interface Harness {

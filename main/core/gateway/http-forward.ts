@@ -144,6 +144,10 @@ class Exchange implements UpstreamHandler {
     return false;
   }
 
+  retained(): boolean {
+    return this.res.writableLength > 0;
+  }
+
   onComplete(): void {
     this.complete = true;
     if (!this.ended) this.res.end();

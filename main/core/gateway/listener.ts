@@ -428,6 +428,7 @@ export class ExposureListener {
       connections: this.config.limits.maxConnections,
       keepAliveTimeoutMs: 4_000,
       headersTimeoutMs: this.config.limits.requestTimeoutMs,
+      reuseReadBuffer: true,
     });
     this.pool = { port, pool };
     return pool;

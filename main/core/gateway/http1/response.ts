@@ -70,6 +70,11 @@ export class Http1Response extends EventEmitter implements GatewayResponse {
     this.close = !keepAlive;
   }
 
+  get writableLength(): number {
+    if (!this.active) return this.held.reduce((n, piece) => n + piece.length, 0);
+    return this.line.socket.writableLength;
+  }
+
   writeHead(status: number, statusText: string | undefined, headers: OutgoingHeaders): this {
     if (this.headersSent) return this;
     this.headersSent = true;

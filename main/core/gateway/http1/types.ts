@@ -26,6 +26,8 @@ export interface GatewayResponse {
   readonly destroyed: boolean;
   /** Everything was handed to the client's socket. */
   readonly writableFinished: boolean;
+  /** Bytes written but not yet handed to the kernel: queued, still referenced. */
+  readonly writableLength: number;
   writeHead(status: number, statusText: string | undefined, headers: OutgoingHeaders): unknown;
   /** Sends the head now rather than with the first chunk (a stream should be seen to open). */
   flushHeaders(): void;
