@@ -124,7 +124,7 @@ export async function startUpstream(): Promise<Upstream> {
       return;
     }
     if (req.url?.startsWith('/pattern?')) {
-      // Deterministic bytes, different per seed and offset, in 16 KB writes: a byte that
+      // Deterministic bytes, different per seed and offset, in 64 KB writes: a byte that
       // reaches the client from the wrong answer or the wrong place cannot pass unseen.
       const q = new URLSearchParams(req.url.slice('/pattern?'.length));
       const total = Number(q.get('bytes'));
@@ -133,7 +133,7 @@ export async function startUpstream(): Promise<Upstream> {
       let sent = 0;
       const pump = (): void => {
         while (sent < total) {
-          const piece = patternBytes(seed, sent, Math.min(16 * 1024, total - sent));
+          const piece = patternBytes(seed, sent, Math.min(64 * 1024, total - sent));
           sent += piece.length;
           if (!res.write(piece)) return void res.once('drain', pump);
         }

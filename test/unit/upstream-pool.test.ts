@@ -698,3 +698,69 @@ describe('UpstreamPool flow control and failure', () => {
     await closed;
   });
 });
+
+describe('upstream pool: one reused read buffer per socket', () => {
+  /** Keeps the chunks as given (no copy), as a response queued on a slow client does. */
+  class Keeper extends Recorder {
+    readonly kept: Buffer[] = [];
+    constructor(private readonly says: boolean) {
+      super();
+    }
+    override onData(chunk: Buffer): boolean {
+      this.kept.push(chunk);
+      return super.onData(chunk);
+    }
+    retained(): boolean {
+      return this.says;
+    }
+  }
+
+  /** 1 MB in 16 writes, each after the previous one has been read: many separate reads. */
+  const slowBody = (body: Buffer) => (socket: Socket): void => {
+    socket.write(`HTTP/1.1 200 OK\r\ncontent-length: ${body.length}\r\n\r\n`);
+    let at = 0;
+    const next = (): void => {
+      if (at >= body.length) return;
+      socket.write(body.subarray(at, at + 65_536));
+      at += 65_536;
+      setTimeout(next, 2);
+    };
+    next();
+  };
+
+  it('gives the next read a fresh buffer while an exchange still holds the last one, so held bytes stay intact', async () => {
+    const { upstream, pool } = await setup({ reuseReadBuffer: true });
+    const body = randomBytes(1024 * 1024);
+    upstream.replies.push(slowBody(body));
+    const keeper = (await send(pool, request(upstream), new Keeper(true))) as Keeper;
+    expect(keeper.completed).toBe(true);
+    expect(Buffer.concat(keeper.kept).equals(body)).toBe(true);
+    expect(new Set(keeper.kept.map((c) => c.buffer)).size).toBe(keeper.kept.length);
+  });
+
+  it('reads into the same buffer again once the exchange says it keeps nothing', async () => {
+    const { upstream, pool } = await setup({ reuseReadBuffer: true });
+    const body = randomBytes(1024 * 1024);
+    upstream.replies.push(slowBody(body));
+    const keeper = (await send(pool, request(upstream), new Keeper(false))) as Keeper;
+    // The copies the recorder made as each chunk came are whole; the chunks themselves share one buffer.
+    expect(keeper.body.equals(body)).toBe(true);
+    expect(keeper.kept.length).toBeGreaterThan(2);
+    expect(new Set(keeper.kept.map((c) => c.buffer)).size).toBe(1);
+  });
+
+  it('treats a handler that cannot say as one that keeps: never reuses under it', async () => {
+    const { upstream, pool } = await setup({ reuseReadBuffer: true });
+    const body = randomBytes(256 * 1024);
+    upstream.replies.push(slowBody(body));
+    const kept: Buffer[] = [];
+    const plain = new Recorder();
+    const onData = plain.onData.bind(plain);
+    plain.onData = (chunk: Buffer): boolean => {
+      kept.push(chunk);
+      return onData(chunk);
+    };
+    await send(pool, request(upstream), plain);
+    expect(Buffer.concat(kept).equals(body)).toBe(true);
+  });
+});

@@ -145,7 +145,8 @@ class Exchange implements UpstreamHandler {
   }
 
   retained(): boolean {
-    return this.res.writableLength > 0;
+    const res = this.res;
+    return res.holdsCallerBytes ? res.holdsCallerBytes() : res.writableLength > 0;
   }
 
   onComplete(): void {

@@ -35,8 +35,12 @@ function httpDate(): string {
 
 const UNSAFE_TEXT = /[\r\n]/;
 
-/** Up to this size a body is copied after its head into one buffer; beyond it, two writes cost less than the copy. */
-const SMALL_BODY = 16 * 1024;
+/**
+ * Up to this size a chunk is copied before it is written (after its head into one buffer, for
+ * a whole small body): cheaper than a second write, and the caller's buffer — the upstream's
+ * reused read buffer — is then never referenced by a queued write. Larger chunks go by reference.
+ */
+const SMALL_CHUNK = 16 * 1024;
 
 /**
  * One response on a keep-alive HTTP/1.1 connection, written straight to the socket: the
@@ -54,6 +58,8 @@ export class Http1Response extends EventEmitter implements GatewayResponse {
   private close: boolean;
   private ended = false;
   private active = false;
+  /** A caller's buffer was written or held as it is, not copied. */
+  private byReference = false;
   /** A Continue asked for before this response's turn. */
   private continueDue = false;
   /** Output waiting for this response's turn. */
@@ -68,6 +74,14 @@ export class Http1Response extends EventEmitter implements GatewayResponse {
     super();
     this.bodyless = head;
     this.close = !keepAlive;
+  }
+
+  /**
+   * Whether a buffer handed to write/end may still be referenced here (queued on a slow
+   * socket, or held behind a pipelined answer): its owner must not reuse it yet.
+   */
+  holdsCallerBytes(): boolean {
+    return this.byReference && this.writableLength > 0;
   }
 
   get writableLength(): number {
@@ -117,12 +131,13 @@ export class Http1Response extends EventEmitter implements GatewayResponse {
     this.head = null;
   }
 
-  write(chunk: Buffer): boolean {
+  write(data: Buffer): boolean {
     if (this.ended || this.destroyed) return false;
-    if (this.bodyless || chunk.length === 0) {
+    if (this.bodyless || data.length === 0) {
       this.flushHeaders();
       return this.active;
     }
+    const chunk = this.own(data);
     if (!this.active) {
       this.flushHeaders();
       if (this.chunked) this.held.push(`${chunk.length.toString(16)}\r\n`, chunk, '\r\n');
@@ -160,7 +175,7 @@ export class Http1Response extends EventEmitter implements GatewayResponse {
     const head = this.head;
     this.head = null;
     const done = (): void => this.finished();
-    if (head !== null && body !== null && body.length <= SMALL_BODY) {
+    if (head !== null && body !== null && body.length <= SMALL_CHUNK) {
       // The usual small answer: head and body in one buffer, one write, no writev.
       const out = Buffer.allocUnsafe(head.length + body.length);
       out.write(head, 0, 'latin1');
@@ -169,7 +184,7 @@ export class Http1Response extends EventEmitter implements GatewayResponse {
     } else if (body !== null) {
       socket.cork();
       if (head !== null) socket.write(head, 'latin1');
-      socket.write(body, done);
+      socket.write(this.own(body), done);
       socket.uncork();
     } else socket.write(head ?? '', 'latin1', done);
     return this;
@@ -216,6 +231,13 @@ export class Http1Response extends EventEmitter implements GatewayResponse {
 
   drained(): void {
     if (this.active && !this.ended) this.emit('drain');
+  }
+
+  /** A small chunk copied (from Node's buffer pool), a large one taken by reference and noted. */
+  private own(chunk: Buffer): Buffer {
+    if (chunk.length <= SMALL_CHUNK) return Buffer.from(chunk);
+    this.byReference = true;
+    return chunk;
   }
 
   private out(data: string | Buffer): boolean {

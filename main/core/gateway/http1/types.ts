@@ -28,6 +28,8 @@ export interface GatewayResponse {
   readonly writableFinished: boolean;
   /** Bytes written but not yet handed to the kernel: queued, still referenced. */
   readonly writableLength: number;
+  /** Whether a buffer given to write/end may still be referenced (absent: judge by writableLength). */
+  holdsCallerBytes?(): boolean;
   writeHead(status: number, statusText: string | undefined, headers: OutgoingHeaders): unknown;
   /** Sends the head now rather than with the first chunk (a stream should be seen to open). */
   flushHeaders(): void;
