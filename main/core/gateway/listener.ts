@@ -95,7 +95,7 @@ export class ExposureListener {
     }
   }
 
-  static async open(config: ListenerConfig, deps: ListenerDeps, options: { nodeHttp?: boolean } = {}): Promise<ExposureListener> {
+  static async open(config: ListenerConfig, deps: ListenerDeps): Promise<ExposureListener> {
     const l = config.limits;
     // Requests reach the instance once it exists; it does before any socket can be read.
     let self: ExposureListener | null = null;
@@ -106,7 +106,6 @@ export class ExposureListener {
         keepAliveTimeoutMs: l.keepAliveTimeoutMs,
         maxHeaderBytes: l.maxHeaderBytes,
         tls: config.tls ? { cert: config.tls.cert, key: config.tls.key } : null,
-        nodeHttp: options.nodeHttp,
       },
       {
         request: (req, res) => (self ? self.onRequest(req, res) : req.socket.destroy()),
