@@ -606,6 +606,15 @@ describe('gateway HTTP/1.1 (lean)', () => {
     }
   });
 
+  it("tells a keep-alive client how long an idle connection is kept (the listener's keep-alive timeout)", async () => {
+    const c = await RawClient.open(g());
+    c.send(raw(g(), '/idle-hint'));
+    const [r] = finalsOf(await c.waitFinals(1));
+    expect(r?.headers.connection).toBe('keep-alive');
+    expect(r?.headers['keep-alive']).toBe('timeout=5');
+    expect(r?.headers.date).toMatch(/^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT$/);
+  });
+
   it('reads QUERY as QUERY, never as GET: a cross-origin one is refused like any state-changing method', async () => {
     // llhttp numbers QUERY 46 while its exported name list has it 35th: read by position, it was a GET.
     const c = await RawClient.open(g());

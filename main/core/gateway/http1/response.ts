@@ -120,7 +120,8 @@ export class Http1Response extends EventEmitter implements GatewayResponse {
     }
     if (!date) out += `date: ${httpDate()}\r\n`;
     if (this.close) out += 'connection: close\r\n\r\n';
-    else out += this.http10 ? 'connection: keep-alive\r\n\r\n' : `keep-alive: timeout=${this.line.keepAliveS}\r\n\r\n`;
+    // As node:http words it: clients such as undici take the timeout as their idle limit.
+    else out += `connection: keep-alive\r\nkeep-alive: timeout=${this.line.keepAliveS}\r\n\r\n`;
     this.head = out;
     return this;
   }
