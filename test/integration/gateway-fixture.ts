@@ -156,6 +156,8 @@ export async function startUpstream(): Promise<Upstream> {
   wss.on('connection', (ws, req) => {
     seen.push({ method: 'WS', url: req.url ?? '', headers: req.headers, bytes: 0 });
     ws.on('message', (data, binary) => ws.send(data, { binary }));
+    // A client's garbage frames (the mangled-input test sends some) end that socket, not the test run.
+    ws.on('error', () => undefined);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   afterAll(async () => {
