@@ -66,8 +66,8 @@ const UNKNOWN_METHOD = 'HPE_UNKNOWN_METHOD';
  * One client connection served over Node's llhttp parser: requests in, responses out in
  * order (pipelined ones wait their turn), bodies streamed with backpressure, upgrades handed
  * over with the bytes that followed their head. It is what node:http does for a server,
- * minus the per-request objects and events the gateway does not use — half the event-loop
- * cost per request on the hot path.
+ * minus the per-request objects and events the gateway does not use: the whole gateway
+ * spends 15–20 % less CPU per small request than over node:http (bench:gateway, gw-node-http).
  */
 export class Http1Connection implements ResponseLine {
   readonly keepAliveS: number;
@@ -132,7 +132,7 @@ export class Http1Connection implements ResponseLine {
     if (this.phase === Phase.Head ? age > this.limits.headersTimeoutMs : this.phase === Phase.Body && age > this.limits.requestTimeoutMs) {
       this.fail('ERR_HTTP_REQUEST_TIMEOUT');
     } else if (this.phase === Phase.Idle && age > this.limits.keepAliveTimeoutMs) {
-      this.stopped = true;
+      this.stop();
       this.socket.destroy();
     }
   }
