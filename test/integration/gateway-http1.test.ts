@@ -423,6 +423,34 @@ describe('gateway HTTP/1.1 (lean)', () => {
     }
   });
 
+  it('invites a POST pipelined behind a stream with 100 Continue once its turn comes', async () => {
+    const before = g().h.upstream.sse.length;
+    const c = await RawClient.open(g());
+    c.send(raw(g(), '/sse') + raw(g(), '/upload', { method: 'POST', fields: [['Content-Length', '5'], ['Expect', '100-continue']] }));
+    const stream = await nextStream(g(), before);
+    stream.end();
+    // Its Continue could not go out while the stream was being answered; it must come after it.
+    await c.waitText('HTTP/1.1 100 Continue\r\n\r\n');
+    c.send('hello');
+    const rs = finalsOf(await c.waitFinals(2));
+    expect(json(rs[1])).toEqual(echo('/upload', 'POST', 5));
+  });
+
+  it('keeps at most 8 pipelined requests of a connection in flight upstream; the rest wait their turn', async () => {
+    const before = g().h.upstream.sse.length;
+    const c = await RawClient.open(g());
+    c.send(raw(g(), '/sse').repeat(12));
+    await waitFor(() => g().h.upstream.sse.length - before >= 8, 15_000, 'eight streams to open upstream');
+    // A round trip through the gateway on another connection: a ninth stream sent on would have opened by now.
+    const probe = await RawClient.open(g());
+    probe.send(raw(g(), '/json?probe=1'));
+    await probe.waitFinals(1);
+    expect(g().h.upstream.sse.length - before).toBe(8);
+    // Each stream ended frees its place in turn: all twelve are answered, in order.
+    for (let i = 0; i < 12; i++) (await nextStream(g(), before + i)).end();
+    expect(finalsOf(await c.waitFinals(12))).toHaveLength(12);
+  });
+
   it('reads a chunked request body to its end and then the request pipelined behind it', async () => {
     const c = await RawClient.open(g());
     const chunked = '3\r\nhel\r\n2\r\nlo\r\n0\r\n\r\n';

@@ -341,7 +341,7 @@ export class ExposureListener {
     auth: Authenticated | null = null,
   ): void {
     // A body we refuse is not read: the connection closes after the answer.
-    const close = r.close || (req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0') || req.headers['transfer-encoding'] !== undefined;
+    const close = r.close || req.body !== null;
     const bytes = sendRejection(res, close ? { ...r, close: true } : r);
     if (close) res.once('finish', () => req.socket.destroy());
     this.record(req, client, url, started, r.status, 0, bytes, auth, reason);

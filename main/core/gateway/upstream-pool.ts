@@ -242,8 +242,10 @@ class Connection implements ResponseSink {
     reuseReadBuffer: boolean,
   ) {
     this.parser = new ResponseParser(this, maxHeadBytes);
-    const onread = { buffer: (): Buffer => (this.readBuffer ??= Buffer.allocUnsafeSlow(READ_SIZE)), callback: (n: number, buf: Buffer) => this.onRead(n, buf) };
-    this.socket = connect({ port, host: '127.0.0.1', noDelay: true, ...(reuseReadBuffer ? { onread } : {}) });
+    const onread = reuseReadBuffer
+      ? { buffer: (): Buffer => (this.readBuffer ??= Buffer.allocUnsafeSlow(READ_SIZE)), callback: (n: number, buf: Buffer) => this.onRead(n, buf) }
+      : undefined;
+    this.socket = connect({ port, host: '127.0.0.1', noDelay: true, ...(onread ? { onread } : {}) });
     this.closed = new Promise((resolve) => this.socket.once('close', () => resolve()));
     if (!reuseReadBuffer) this.socket.on('data', (chunk: Buffer) => this.onSocketData(chunk));
     this.socket.on('error', (err) => this.onSocketEnd(err));

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import type { Llhttp, NativeParser } from './llhttp.js';
-import { headerBlock } from './request-headers.js';
+import { declaresBody, headerBlock } from './request-headers.js';
 import { Http1Response, type ResponseLine } from './response.js';
 import type { ClientSocket, GatewayRequest, GatewayResponse } from './types.js';
 
@@ -195,8 +195,7 @@ export class Http1Connection implements ResponseLine {
       this.failure = UNKNOWN_METHOD;
       return 1;
     }
-    const hasBody = fields['transfer-encoding'] !== undefined || (fields['content-length'] !== undefined && fields['content-length'] !== '0');
-    const body = hasBody && !upgrade ? new RequestBody(this.socket) : null;
+    const body = declaresBody(fields) && !upgrade ? new RequestBody(this.socket) : null;
     const req: GatewayRequest = { method, url: target, headers: fields, socket: this.socket, body };
     if (upgrade) {
       // CONNECT counts as an upgrade to llhttp; the gateway refuses it as it refuses other non-path targets.

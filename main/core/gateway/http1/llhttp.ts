@@ -18,7 +18,6 @@ export interface ParserBinding {
   kOnHeadersComplete: number;
   kOnBody: number;
   kOnMessageComplete: number;
-  kOnExecute: number;
 }
 
 export interface Llhttp {

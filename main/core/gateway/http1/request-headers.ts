@@ -53,3 +53,9 @@ export function headerBlock(raw: readonly string[]): HeaderBlock {
   }
   return { headers: headers as IncomingHttpHeaders, duplicateHost };
 }
+
+/** HTTP/1.1: a request has a body only when it says so, with a length other than 0 or a transfer coding. */
+export function declaresBody(headers: IncomingHttpHeaders): boolean {
+  const length = headers['content-length'];
+  return headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+}

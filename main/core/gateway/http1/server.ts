@@ -5,6 +5,7 @@ import { createServer as createTlsServer, type TLSSocket } from 'node:tls';
 import type { Duplex } from 'node:stream';
 import { Http1Connection, type Http1Handlers, type Http1Timeouts } from './connection.js';
 import { loadLlhttp } from './llhttp.js';
+import { declaresBody } from './request-headers.js';
 import type { GatewayRequest } from './types.js';
 
 export interface Http1ServerOptions extends Http1Timeouts {
@@ -84,7 +85,5 @@ function nodeHttpServer(options: Http1ServerOptions, handlers: Http1Handlers): S
 }
 
 function fromNode(req: IncomingMessage): GatewayRequest {
-  const length = req.headers['content-length'];
-  const hasBody = req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
-  return { method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, socket: req.socket, body: hasBody ? req : null };
+  return { method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, socket: req.socket, body: declaresBody(req.headers) ? req : null };
 }
