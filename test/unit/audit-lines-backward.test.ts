@@ -5,7 +5,7 @@ import { JournalWriter } from '../../main/core/audit/journal-writer.js';
 import { GENESIS, parseLine } from '../../main/core/audit/line.js';
 import { leadingSeq, linesBackward } from '../../main/core/audit/lines-backward.js';
 import { queryJournal } from '../../main/core/audit/query.js';
-import { fromAccessEntry } from '../../main/core/audit/to-record.js';
+import { toTuple } from '../../main/core/audit/access-tuple.js';
 import { tempDir } from '../helpers/tmp.js';
 
 /** A journal of `count` access records in one file, paths of varied length with multibyte text. */
@@ -15,7 +15,7 @@ function journal(count: number): { dir: string; path: string; lines: string[] } 
   const records = [];
   for (let i = 0; i < count; i++) {
     const path = `/v1/${'é—🙂'.repeat(i % 7)}${'x'.repeat((i * 37) % 300)}/${i}`;
-    records.push(fromAccessEntry({ server: 'pico', mode: 'lan', client: '10.0.0.2', method: i % 5 ? 'GET' : 'POST', path, status: 200, bytesIn: 0, bytesOut: i, durationMs: 1 }, new Date(Date.UTC(2026, 10, 22, 12, 0, 0, i)).toISOString()));
+    records.push(toTuple({ server: 'pico', mode: 'lan', client: '10.0.0.2', method: i % 5 ? 'GET' : 'POST', path, status: 200, bytesIn: 0, bytesOut: i, durationMs: 1 }, Date.UTC(2026, 10, 22, 12, 0, 0, i)));
   }
   writer.write(records, true);
   writer.close();

@@ -199,7 +199,7 @@ describe('journal writer thread', () => {
   it('rotates mid-batch at the size limit, the chain continuing across files', () => {
     const dir = tempDir('pc-writer-');
     const writer = new JournalWriter(dir, { file: null, size: 0, seq: 0, hash: GENESIS }, 400);
-    const out = writer.write(Array.from({ length: 6 }, (_, i) => unchained(i)), true);
+    const out = writer.write(Array.from({ length: 6 }, (_, i) => ({ record: unchained(i) })), true);
     writer.close();
     expect(out).toMatchObject({ written: 6, error: null });
     const files = listJournalFiles(dir);

@@ -25,12 +25,3 @@ export type AccessTuple = [
 export function toTuple(e: AccessEntry, at: number): AccessTuple {
   return [at, e.server, e.mode, e.client, e.method, e.path, e.status, e.bytesIn, e.bytesOut, e.durationMs, e.tokenId, e.tokenLabel, e.reason];
 }
-
-export function fromTuple(t: AccessTuple): { entry: AccessEntry; at: number } {
-  const [at, server, mode, client, method, path, status, bytesIn, bytesOut, durationMs, tokenId, tokenLabel, reason] = t;
-  const entry: AccessEntry = { server, mode, client, method, path, status, bytesIn, bytesOut, durationMs };
-  if (tokenId !== undefined) entry.tokenId = tokenId;
-  if (tokenLabel !== undefined) entry.tokenLabel = tokenLabel;
-  if (reason !== undefined) entry.reason = reason;
-  return { entry, at };
-}

@@ -1,7 +1,9 @@
 import { closeSync, fdatasyncSync, fsyncSync, ftruncateSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { journalFileName, type JournalFile } from './files.js';
-import { chainRecord, hashLine, type Unchained } from './line.js';
+import { accessLine } from './access-line.js';
+import { chainRecord, hashLine } from './line.js';
+import type { WriterItem } from './writer-protocol.js';
 
 /** Where the chain stands: the file lines go to, its size, the last seq and hash. */
 export interface WriterState {
@@ -16,6 +18,8 @@ export interface WriteOutcome {
   written: number;
   /** The written lines, each ending in a newline. */
   text: string;
+  /** The same lines one by one, without their newlines. */
+  lines: string[];
   error: { message: string; code?: string } | null;
 }
 
@@ -38,14 +42,15 @@ export class JournalWriter {
     return this.state;
   }
 
-  write(records: Unchained[], durable: boolean): WriteOutcome {
+  write(items: readonly WriterItem[], durable: boolean): WriteOutcome {
     let seq = this.state.seq;
     let hash = this.state.hash;
     const lines: string[] = [];
     const sizes: number[] = [];
     const hashes: string[] = [];
-    for (const record of records) {
-      const { line } = chainRecord(record, ++seq, hash);
+    for (const item of items) {
+      // A gateway request's tuple becomes its line directly; any other record goes through chainRecord.
+      const line = Array.isArray(item) ? accessLine(item, ++seq, hash) : chainRecord(item.record, ++seq, hash).line;
       hash = hashLine(line);
       lines.push(line);
       sizes.push(Buffer.byteLength(line) + 1);
@@ -54,7 +59,7 @@ export class JournalWriter {
     let written = 0;
     let text = '';
     try {
-      if (records.length === 0 && durable && this.fd !== null) fdatasyncSync(this.fd);
+      if (items.length === 0 && durable && this.fd !== null) fdatasyncSync(this.fd);
       // One write per file: a batch that crosses the size limit continues in a new file.
       while (written < lines.length) {
         const fd = this.fileFor(this.state.seq + 1);
@@ -72,11 +77,11 @@ export class JournalWriter {
         text += chunk;
         written = end;
       }
-      return { written, text, error: null };
+      return { written, text, lines, error: null };
     } catch (err) {
       this.undoPartialWrite();
       const e = err as NodeJS.ErrnoException;
-      return { written, text, error: { message: e.message, ...(e.code ? { code: e.code } : {}) } };
+      return { written, text, lines, error: { message: e.message, ...(e.code ? { code: e.code } : {}) } };
     }
   }
 

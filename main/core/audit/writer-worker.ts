@@ -5,23 +5,13 @@
  * write, one fsync — and answered together: group commit.
  */
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
-import { fromTuple } from './access-tuple.js';
-import { isoTime } from './iso-time.js';
 import { JournalWriter } from './journal-writer.js';
-import type { Unchained } from './line.js';
-import { fromAccessEntry } from './to-record.js';
 import { LIVE_ACCESS_BURST, LIVE_ACCESS_PER_SECOND, type FromWriter, type ToWriter, type WriterItem, type WriterStart } from './writer-protocol.js';
 
 const port = parentPort;
 if (!port) throw new Error('the audit writer runs only as a worker thread');
 const start = workerData as WriterStart;
 const writer = new JournalWriter(start.dir, start.state, start.maxFileBytes);
-
-function toRecord(item: WriterItem): Unchained {
-  if (!Array.isArray(item)) return item.record;
-  const { entry, at } = fromTuple(item);
-  return fromAccessEntry(entry, isoTime(at));
-}
 
 const reply = (message: FromWriter): void => port.postMessage(message);
 
@@ -35,21 +25,23 @@ function liveBudget(): number {
   return Math.floor(live.budget);
 }
 
+/** A gateway request's record: a tuple, or (from the journal's own callers) a record of kind access. */
+const isAccess = (item: WriterItem): boolean => Array.isArray(item) || item.record.kind === 'access';
+
 /** The lines the live stream gets: all of them, unless more access records than it may carry now. */
-function liveLines(text: string, written: number, records: Unchained[]): { text: string; picked: number[] | null } {
+function liveLines(text: string, lines: string[], written: number, items: WriterItem[]): { text: string; picked: number[] | null } {
   let access = 0;
-  for (let i = 0; i < written; i++) if ((records[i] as Unchained).kind === 'access') access++;
+  for (let i = 0; i < written; i++) if (isAccess(items[i] as WriterItem)) access++;
   // The newest record always goes: a reader learns from it where the stream stands, so the
   // records left out before it can be counted and read back.
   const allowed = Math.max(1, liveBudget());
   live.budget = Math.max(0, live.budget - Math.min(access, allowed));
   if (access <= allowed) return { text, picked: null };
-  const lines = text.split('\n');
   const picked: number[] = [];
   const kept: string[] = [];
   let skip = access - allowed;
   for (let i = 0; i < written; i++) {
-    if ((records[i] as Unchained).kind === 'access' && skip > 0) {
+    if (isAccess(items[i] as WriterItem) && skip > 0) {
       skip--;
       continue;
     }
@@ -60,14 +52,14 @@ function liveLines(text: string, written: number, records: Unchained[]): { text:
 }
 
 port.on('message', (first: ToWriter) => {
-  const records: Unchained[] = [];
+  const items: WriterItem[] = [];
   let durable = false;
   let lastId = -1;
   let next: ToWriter | undefined = first;
   let closing = false;
   while (next) {
     if (next.type === 'batch') {
-      for (const item of next.items) records.push(toRecord(item));
+      for (const item of next.items) items.push(item);
       durable ||= next.durable;
       lastId = next.id;
     } else if (next.type === 'limits') {
@@ -79,8 +71,8 @@ port.on('message', (first: ToWriter) => {
     next = (receiveMessageOnPort(port)?.message as ToWriter | undefined) ?? undefined;
   }
   if (lastId >= 0) {
-    const out = writer.write(records, durable);
-    const live = liveLines(out.text, out.written, records);
+    const out = writer.write(items, durable);
+    const live = liveLines(out.text, out.lines, out.written, items);
     reply({ lastId, written: out.written, text: live.text, picked: live.picked, state: writer.current, error: out.error });
   }
   if (closing) {
