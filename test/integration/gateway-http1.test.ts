@@ -359,6 +359,58 @@ describe.each(['lean', 'node:http'] as const)('gateway HTTP/1.1 (%s)', (engine) 
     expect(json(rs[0])).toMatchObject({ error: 'unauthorized' });
     expect(c.text).not.toContain('100 Continue');
   });
+
+  it('delivers large answers byte for byte to a slow reader and a fast one at once, chunked or not', async () => {
+    // The upstream side reads into one reused buffer; an answer queued for a slow client must
+    // never be overwritten by the next read, nor by another client's answer.
+    const fetch = (path: string, slow: boolean): Promise<Buffer> =>
+      new Promise((resolve, reject) => {
+        const req = request({ host: g().to, port: g().port, path, agent: false, headers: { authorization: `Bearer ${g().secret}`, host: `${g().to}:${g().port}` } });
+        req.on('response', (res: IncomingMessage) => {
+          const parts: Buffer[] = [];
+          res.on('data', (c: Buffer) => {
+            parts.push(c);
+            if (slow) {
+              // Reads a little, then lets the gateway's writes to it back up.
+              res.pause();
+              setTimeout(() => res.resume(), 2);
+            }
+          });
+          res.on('end', () => resolve(Buffer.concat(parts)));
+          res.on('error', reject);
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    const MB = 1024 * 1024;
+    // More than loopback's socket buffers hold, so writes to the slow readers do back up.
+    const [slowPlain, fastPlain, slowChunked] = await Promise.all([
+      fetch(`/pattern?bytes=${24 * MB}&seed=1`, true),
+      fetch(`/pattern?bytes=${8 * MB}&seed=2`, false),
+      fetch(`/pattern?bytes=${16 * MB}&seed=3&chunked=1`, true),
+    ]);
+    expect(slowPlain.equals(patternBytes(1, 0, 24 * MB))).toBe(true);
+    expect(fastPlain.equals(patternBytes(2, 0, 8 * MB))).toBe(true);
+    expect(slowChunked.equals(patternBytes(3, 0, 16 * MB))).toBe(true);
+  });
+
+  it('delivers two large pipelined answers intact, the second held while the first is read slowly', async () => {
+    const c = await RawClient.open(g());
+    const size = 12 * 1024 * 1024;
+    c.send(raw(g(), `/pattern?bytes=${size}&seed=4`) + raw(g(), `/pattern?bytes=${size}&seed=5&chunked=1`));
+    // A reader that is behind: pause the socket now and then while both answers come.
+    const timer = setInterval(() => {
+      c.socket.pause();
+      setTimeout(() => c.socket.resume(), 3);
+    }, 5);
+    try {
+      const [first, second] = finalsOf(await c.waitFinals(2));
+      expect(first?.body.equals(patternBytes(4, 0, size))).toBe(true);
+      expect(second?.body.equals(patternBytes(5, 0, size))).toBe(true);
+    } finally {
+      clearInterval(timer);
+    }
+  });
 });
 
 describe('gateway HTTP/1.1: duplicate Host, per engine', () => {
@@ -580,58 +632,6 @@ describe('gateway HTTP/1.1 (lean)', () => {
     c.send(burst);
     const answers = finalsOf(await c.waitFinals(100));
     expect(answers.map((r) => json(r).url)).toEqual(Array.from({ length: 100 }, (_, i) => `/deep/${i}`));
-  });
-
-  it('delivers large answers byte for byte to a slow reader and a fast one at once, chunked or not', async () => {
-    // The upstream side reads into one reused buffer; an answer queued for a slow client must
-    // never be overwritten by the next read, nor by another client's answer.
-    const fetch = (path: string, slow: boolean): Promise<Buffer> =>
-      new Promise((resolve, reject) => {
-        const req = request({ host: g().to, port: g().port, path, agent: false, headers: { authorization: `Bearer ${g().secret}`, host: `${g().to}:${g().port}` } });
-        req.on('response', (res: IncomingMessage) => {
-          const parts: Buffer[] = [];
-          res.on('data', (c: Buffer) => {
-            parts.push(c);
-            if (slow) {
-              // Reads a little, then lets the gateway's writes to it back up.
-              res.pause();
-              setTimeout(() => res.resume(), 2);
-            }
-          });
-          res.on('end', () => resolve(Buffer.concat(parts)));
-          res.on('error', reject);
-        });
-        req.on('error', reject);
-        req.end();
-      });
-    const MB = 1024 * 1024;
-    // More than loopback's socket buffers hold, so writes to the slow readers do back up.
-    const [slowPlain, fastPlain, slowChunked] = await Promise.all([
-      fetch(`/pattern?bytes=${24 * MB}&seed=1`, true),
-      fetch(`/pattern?bytes=${8 * MB}&seed=2`, false),
-      fetch(`/pattern?bytes=${16 * MB}&seed=3&chunked=1`, true),
-    ]);
-    expect(slowPlain.equals(patternBytes(1, 0, 24 * MB))).toBe(true);
-    expect(fastPlain.equals(patternBytes(2, 0, 8 * MB))).toBe(true);
-    expect(slowChunked.equals(patternBytes(3, 0, 16 * MB))).toBe(true);
-  });
-
-  it('delivers two large pipelined answers intact, the second held while the first is read slowly', async () => {
-    const c = await RawClient.open(g());
-    const size = 12 * 1024 * 1024;
-    c.send(raw(g(), `/pattern?bytes=${size}&seed=4`) + raw(g(), `/pattern?bytes=${size}&seed=5&chunked=1`));
-    // A reader that is behind: pause the socket now and then while both answers come.
-    const timer = setInterval(() => {
-      c.socket.pause();
-      setTimeout(() => c.socket.resume(), 3);
-    }, 5);
-    try {
-      const [first, second] = finalsOf(await c.waitFinals(2));
-      expect(first?.body.equals(patternBytes(4, 0, size))).toBe(true);
-      expect(second?.body.equals(patternBytes(5, 0, size))).toBe(true);
-    } finally {
-      clearInterval(timer);
-    }
   });
 
   it("tells a keep-alive client how long an idle connection is kept (the listener's keep-alive timeout)", async () => {
