@@ -124,18 +124,22 @@ export async function startUpstream(): Promise<Upstream> {
       return;
     }
     if (req.url?.startsWith('/pattern?')) {
-      // Deterministic bytes, different per seed and offset, in 64 KB writes: a byte that
-      // reaches the client from the wrong answer or the wrong place cannot pass unseen.
+      // Deterministic bytes, different per seed and offset, in 64 KB writes (or `piece` bytes,
+      // one per turn of the event loop when `spaced`, so the gateway reads them one by one): a
+      // byte that reaches the client from the wrong answer or the wrong place cannot pass unseen.
       const q = new URLSearchParams(req.url.slice('/pattern?'.length));
       const total = Number(q.get('bytes'));
       const seed = Number(q.get('seed'));
+      const size = Number(q.get('piece') ?? 64 * 1024);
+      const spaced = q.has('spaced');
       res.writeHead(200, { 'content-type': 'application/octet-stream', ...(q.has('chunked') ? {} : { 'content-length': total }) });
       let sent = 0;
       const pump = (): void => {
         while (sent < total) {
-          const piece = patternBytes(seed, sent, Math.min(64 * 1024, total - sent));
+          const piece = patternBytes(seed, sent, Math.min(size, total - sent));
           sent += piece.length;
           if (!res.write(piece)) return void res.once('drain', pump);
+          if (spaced) return void setImmediate(pump);
         }
         res.end();
       };
