@@ -226,6 +226,30 @@ const echo = (path: string, method = 'GET', bytes = 0): Record<string, unknown> 
 /** The next SSE stream the upstream opens, after `before` were opened. */
 const nextStream = (g: Gate, before: number): Promise<ServerResponse> => waitFor(() => g.h.upstream.sse[before], 15_000, 'the upstream SSE stream to open');
 
+/**
+ * A whole answer through the gateway with node:http's client. A reader that is behind
+ * (`pauseMs` set) pauses after every chunk, so the gateway's writes to it back up.
+ */
+function fetchAll(g: Gate, path: string, pauseMs: number | null): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: g.to, port: g.port, path, agent: false, headers: { authorization: `Bearer ${g.secret}`, host: `${g.to}:${g.port}` } });
+    req.on('response', (res: IncomingMessage) => {
+      const parts: Buffer[] = [];
+      res.on('data', (c: Buffer) => {
+        parts.push(c);
+        if (pauseMs !== null) {
+          res.pause();
+          setTimeout(() => res.resume(), pauseMs);
+        }
+      });
+      res.on('end', () => resolve(Buffer.concat(parts)));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
 // ---- on both engines ----------------------------------------------------------------------
 
 describe.each(['lean', 'node:http'] as const)('gateway HTTP/1.1 (%s)', (engine) => {
@@ -363,25 +387,7 @@ describe.each(['lean', 'node:http'] as const)('gateway HTTP/1.1 (%s)', (engine) 
   it('delivers large answers byte for byte to a slow reader and a fast one at once, chunked or not', async () => {
     // The upstream side reads into one reused buffer; an answer queued for a slow client must
     // never be overwritten by the next read, nor by another client's answer.
-    const fetch = (path: string, slow: boolean): Promise<Buffer> =>
-      new Promise((resolve, reject) => {
-        const req = request({ host: g().to, port: g().port, path, agent: false, headers: { authorization: `Bearer ${g().secret}`, host: `${g().to}:${g().port}` } });
-        req.on('response', (res: IncomingMessage) => {
-          const parts: Buffer[] = [];
-          res.on('data', (c: Buffer) => {
-            parts.push(c);
-            if (slow) {
-              // Reads a little, then lets the gateway's writes to it back up.
-              res.pause();
-              setTimeout(() => res.resume(), 2);
-            }
-          });
-          res.on('end', () => resolve(Buffer.concat(parts)));
-          res.on('error', reject);
-        });
-        req.on('error', reject);
-        req.end();
-      });
+    const fetch = (path: string, slow: boolean): Promise<Buffer> => fetchAll(g(), path, slow ? 2 : null);
     const MB = 1024 * 1024;
     // More than loopback's socket buffers hold, so writes to the slow readers do back up.
     const [slowPlain, fastPlain, slowChunked] = await Promise.all([
@@ -400,21 +406,7 @@ describe.each(['lean', 'node:http'] as const)('gateway HTTP/1.1 (%s)', (engine) 
     // its reused read buffer from overwriting them (node:http queues them by reference).
     // More than loopback's socket buffers hold, so the gateway's writes to this reader back up.
     const size = 12 * 1024 * 1024;
-    const body = await new Promise<Buffer>((resolve, reject) => {
-      const req = request({ host: g().to, port: g().port, path: `/pattern?bytes=${size}&seed=6&piece=3000&spaced=1`, agent: false, headers: { authorization: `Bearer ${g().secret}`, host: `${g().to}:${g().port}` } });
-      req.on('response', (res: IncomingMessage) => {
-        const parts: Buffer[] = [];
-        res.on('data', (c: Buffer) => {
-          parts.push(c);
-          res.pause();
-          setTimeout(() => res.resume(), 3);
-        });
-        res.on('end', () => resolve(Buffer.concat(parts)));
-        res.on('error', reject);
-      });
-      req.on('error', reject);
-      req.end();
-    });
+    const body = await fetchAll(g(), `/pattern?bytes=${size}&seed=6&piece=3000&spaced=1`, 3);
     expect(body.length).toBe(size);
     expect(body.equals(patternBytes(6, 0, size))).toBe(true);
   });
