@@ -160,6 +160,7 @@ export function createPanel(options: PanelOptions): Panel {
     onChange: (change) => {
       bus.emit('exposure.changed', change);
       if (change.cause === 'expired') bus.emit('system.warning', { message: `${change.server}'s exposure ran out: it is local again.` });
+      if (change.cause === 'address-lost') bus.emit('system.warning', { message: `${change.server} is local again: ${change.reason ?? 'its LAN address left this machine'}.` });
     },
     onAccess: (batch) => bus.emit('exposure.access', batch),
     trustedProxies: settings.get().exposure.trustedProxies,

@@ -66,6 +66,8 @@ export class NotificationRules {
       }
       case 'expired':
         return { title: `${change.server}'s exposure ended`, body: 'Its time box ran out: it is local again.', critical: false, route };
+      case 'address-lost':
+        return { title: `${change.server}'s exposure ended`, body: `${change.reason ?? 'Its address left this machine'}: it is local again. Expose it again to choose an address.`, critical: false, route };
       case 'locked-down':
         return { title: `${change.server} is locked down`, body: 'It is reachable from this machine only.', critical: false, route };
       default:

@@ -121,4 +121,25 @@ describe.skipIf(why !== null)(`gateway across network namespaces${why ? ` (skipp
     expect(await ask({ op: 'lockdown' })).toMatchObject({ ok: true, view: { mode: 'local' } });
     expect(fromClient(`http://${SERVER_IP}:${PORT}/json`)).toBe('curl-exit-7');
   });
+
+  it('ends a LAN exposure whose address leaves the machine, and stays closed when the address comes back', async () => {
+    expect(await ask({ op: 'expose', bind: SERVER_IP, port: PORT })).toMatchObject({ ok: true });
+    const token = `Authorization: Bearer ${(await ask({ op: 'secret' })).secret as string}`;
+    expect(fromClient(`http://${SERVER_IP}:${PORT}/json`, [token])).toBe('200');
+    // The laptop leaves the network the user exposed it on.
+    expect(sh(['ip', 'netns', 'exec', S, 'ip', 'addr', 'del', `${SERVER_IP}/24`, 'dev', `pcs${tag}`]).ok).toBe(true);
+    let lost: Record<string, unknown> | undefined;
+    let audited: Array<Record<string, unknown>> = [];
+    for (let i = 0; i < 50 && !lost; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      const r = await ask({ op: 'changes' });
+      lost = (r.changes as Array<Record<string, unknown>>).find((c) => c.cause === 'address-lost');
+      audited = r.audited as Array<Record<string, unknown>>;
+    }
+    expect(lost).toMatchObject({ server: 'ai', mode: 'local', urls: [], reason: expect.stringContaining(`${SERVER_IP} is no longer an address of this machine`) });
+    expect(audited.at(-1)).toMatchObject({ action: 'exposure.address-lost', actor: { kind: 'system' }, from: 'lan', to: 'local', params: { bind: SERVER_IP, port: PORT } });
+    // Another network hands this machine the same address: nothing of Portcullis listens on it.
+    expect(sh(['ip', 'netns', 'exec', S, 'ip', 'addr', 'add', `${SERVER_IP}/24`, 'dev', `pcs${tag}`]).ok).toBe(true);
+    expect(fromClient(`http://${SERVER_IP}:${PORT}/json`, [token])).toBe('curl-exit-7');
+  });
 });

@@ -73,6 +73,9 @@ describe('desktop notifications', () => {
     expect(NotificationRules.expiryWarningAt(exposure({ expiresAt: '2026-01-01T12:04:00.000Z' }))).toBe(Date.parse('2026-01-01T12:02:00.000Z'));
     expect(NotificationRules.expiryWarningAt(exposure({ mode: 'lan', expiresAt: '2026-01-01T13:00:00.000Z' }))).toBeNull();
     expect(rules.onExposure(exposure({ cause: 'expired', mode: 'local' }))?.title).toBe("web's exposure ended");
+    const lost = rules.onExposure(exposure({ cause: 'address-lost', mode: 'local', reason: '192.168.1.20 is no longer an address of this machine' }));
+    expect(lost?.title).toBe("web's exposure ended");
+    expect(lost?.body).toBe('192.168.1.20 is no longer an address of this machine: it is local again. Expose it again to choose an address.');
   });
 
   it('warns once about repeated failed authentications from one address, not about one mistake', () => {

@@ -38,8 +38,13 @@ export interface ExposureView {
 }
 
 export interface ExposureChange extends ExposureView {
-  /** Why it changed: a user's request, its time box running out, or the server going away. */
-  cause: 'exposed' | 'locked-down' | 'expired' | 'removed';
+  /**
+   * Why it changed: a user's request, its time box running out, the server going away, or the
+   * LAN address it was bound to leaving this machine (another network, a VPN down).
+   */
+  cause: 'exposed' | 'locked-down' | 'expired' | 'removed' | 'address-lost';
+  /** For people, when it ended without being asked to ("time box ran out", "192.168.1.20 is no longer…"). */
+  reason?: string;
 }
 
 /** One request the gateway saw, allowed or denied. Never carries a secret. */
@@ -167,7 +172,7 @@ export const exposureMethods = {
 };
 
 export const exposureEvents = {
-  'exposure.changed': event<ExposureChange>('A server was exposed, locked down, or its time box ran out.'),
+  'exposure.changed': event<ExposureChange>('A server was exposed or locked down, its time box ran out, or its LAN address left this machine.'),
   'exposure.access': event<{ records: AccessRecord[]; dropped: number }>(
     'Requests the gateway saw, batched and throttled (at most one batch every 250 ms).',
   ),

@@ -7,6 +7,7 @@ import type { AccessEntry, AuditPort, ClientTokens, UpstreamAuth } from '../port
 import { KeychainUnavailableError } from '../ports.js';
 import type { z } from 'zod';
 import { AccessFeed } from './access-feed.js';
+import { AddressWatch } from './address-watch.js';
 import { isLoopbackAddress, listInterfaces } from './interfaces.js';
 import { defaultLimits, type GatewayLimits } from './limits.js';
 import { ExposureListener, type UpstreamTarget } from './listener.js';
@@ -17,6 +18,8 @@ import { ALL_IPV4, ALL_IPV6, certifiedHosts, listenerAddresses, urlsFor } from '
 
 type ExposeArgs = z.output<typeof exposeArgs>;
 type OpenMode = Exclude<ExposureMode, 'local'>;
+/** Every way an exposure returns to local. */
+type EndCause = Exclude<ExposureChange['cause'], 'exposed'>;
 
 /** What is remembered per server: the last bind and port, so re-exposing keeps its URLs. */
 export interface PersistedExposure {
@@ -54,6 +57,8 @@ export interface ExposureDeps {
   tls?: () => TlsFiles | null;
   /** How often open HTTPS listeners look for a renewed certificate (default one minute). */
   tlsCheckMs?: number;
+  /** How often a LAN listener's address is looked for among the machine's (default 5 s; two misses end it). */
+  addressCheckMs?: number;
   /** Something the user must hear of that no request answers (a renewed certificate that is unusable). */
   warn?: (message: string) => void;
 }
@@ -62,6 +67,20 @@ const PUBLIC_DEFAULT_MS = 3_600_000;
 
 const PLAIN_PUBLIC =
   'traffic to this server, tokens included, crosses the networks unencrypted: set an HTTPS certificate (`portcullis gateway --tls-cert FILE --tls-key FILE`, or Settings → Gateway) or put a TLS proxy in front';
+
+/** The journal's action for each way back to local. */
+const CAUSE_ACTIONS: Record<EndCause, string> = {
+  'locked-down': 'exposure.lockdown',
+  expired: 'exposure.expire',
+  removed: 'exposure.remove',
+  'address-lost': 'exposure.address-lost',
+};
+
+/** Why it ended, for people, where the user did not ask for it. */
+const CAUSE_REASONS: Partial<Record<EndCause, (bind: string) => string>> = {
+  expired: () => 'time box ran out',
+  'address-lost': (bind) => `${bind} is no longer an address of this machine (it joined another network, or the VPN went down)`,
+};
 
 interface Open {
   id: string;
@@ -95,6 +114,8 @@ export class Exposure {
   private readonly trustedProxies: Set<string>;
   /** While an HTTPS listener is open: looks for a renewed certificate. */
   private readonly renewal: TlsRenewal;
+  /** While a LAN listener is open: ends it when its address leaves the machine. */
+  private readonly addresses: AddressWatch;
 
   constructor(private readonly deps: ExposureDeps) {
     this.now = deps.now ?? Date.now;
@@ -102,6 +123,7 @@ export class Exposure {
     this.feed = new AccessFeed(deps.onAccess);
     this.trustedProxies = new Set(deps.trustedProxies ?? []);
     this.renewal = new TlsRenewal(() => this.deps.tls?.() ?? null, deps.tlsCheckMs ?? 60_000, () => this.renewTls());
+    this.addresses = new AddressWatch(this.interfaces, deps.addressCheckMs ?? 5_000, (id, address) => void this.addressGone(id, address));
     this.unsubscribe = deps.tokens.onInvalidated((serverId, tokenId) => this.open.get(serverId)?.listener.endToken(tokenId));
   }
 
@@ -192,8 +214,11 @@ export class Exposure {
     }
   }
 
-  private watchTls(): void {
-    this.renewal.sync([...this.open.values()].find((o) => o.tls !== null)?.tls?.stamp ?? null);
+  /** What open listeners need watched: a renewed certificate, a LAN address leaving. */
+  private watch(): void {
+    const open = [...this.open.values()];
+    this.renewal.sync(open.find((o) => o.tls !== null)?.tls?.stamp ?? null);
+    this.addresses.sync(open.filter((o) => o.mode === 'lan').map((o) => [o.id, o.bind] as const));
   }
 
   expose(args: ExposeArgs, actor: Actor): Promise<ExposeResult> {
@@ -227,6 +252,7 @@ export class Exposure {
   async shutdown(): Promise<void> {
     this.unsubscribe();
     this.renewal.stop();
+    this.addresses.stop();
     await this.lockdownAll({ kind: 'system' });
     this.feed.flush();
   }
@@ -325,7 +351,7 @@ export class Exposure {
       if (before !== 'local') this.announce(server.id, server.name, 'locked-down');
       throw new PortcullisError('failed', `exposure refused: the audit journal could not record it (${(err as Error).message})`);
     }
-    this.watchTls();
+    this.watch();
     this.deps.onChange({ ...view, cause: 'exposed' });
     return { exposure: view, createdToken: created, warnings: this.warningsFor(entry) };
   }
@@ -380,16 +406,29 @@ export class Exposure {
     await this.serial(serverId, () => this.close(serverId, { kind: 'system' }, 'expired'));
   }
 
+  /** The address a LAN listener is bound to left this machine: back to local, said and audited. */
+  private async addressGone(serverId: string, address: string): Promise<void> {
+    try {
+      await this.serial(serverId, async () => {
+        // Exposed again on another address meanwhile: that listener is not the one that lost its address.
+        if (this.open.get(serverId)?.bind !== address) return;
+        await this.close(serverId, { kind: 'system' }, 'address-lost');
+      });
+    } catch (err) {
+      this.deps.warn?.(`Ending an exposure whose address left this machine: ${(err as Error).message}`);
+    }
+  }
+
   /** Listener and connections first (that is what the user is waiting for), then the record. */
-  private async close(serverId: string, actor: Actor, cause: ExposureChange['cause']): Promise<void> {
+  private async close(serverId: string, actor: Actor, cause: EndCause): Promise<void> {
     const o = this.open.get(serverId);
     if (!o) return;
     await this.closeListener(serverId);
     const port = o.listener.port;
     if (cause !== 'removed') this.deps.store.save(serverId, { mode: 'local', bind: o.bind, port, expiresAt: null });
-    this.announce(serverId, o.name, cause);
-    const action = cause === 'expired' ? 'exposure.expire' : cause === 'removed' ? 'exposure.remove' : 'exposure.lockdown';
-    await this.audit(actor, action, o.name, 'ok', { bind: o.bind, port }, cause === 'expired' ? 'time box ran out' : undefined, o.mode, 'local');
+    const reason = CAUSE_REASONS[cause]?.(o.bind);
+    this.announce(serverId, o.name, cause, reason);
+    await this.audit(actor, CAUSE_ACTIONS[cause], o.name, 'ok', { bind: o.bind, port }, reason, o.mode, 'local');
   }
 
   private async closeListener(serverId: string): Promise<void> {
@@ -397,12 +436,12 @@ export class Exposure {
     if (!o) return;
     this.open.delete(serverId);
     if (o.timer) clearTimeout(o.timer);
-    this.watchTls();
+    this.watch();
     await o.listener.close();
   }
 
-  private announce(serverId: string, name: string, cause: ExposureChange['cause']): void {
-    this.deps.onChange({ ...this.view(serverId, name), cause });
+  private announce(serverId: string, name: string, cause: ExposureChange['cause'], reason?: string): void {
+    this.deps.onChange({ ...this.view(serverId, name), cause, ...(reason ? { reason } : {}) });
   }
 
   private audit(

@@ -57,6 +57,9 @@ export function useEventToasts(): void {
       api.on('exposure.changed', (change) => {
         schedule(change);
         if (change.cause === 'expired') show({ color: 'blue', title: `${change.server}'s exposure ended`, message: 'Its time box ran out: it is local again.' });
+        if (change.cause === 'address-lost') {
+          show({ color: 'orange', title: `${change.server}'s exposure ended`, message: `${change.reason ?? 'Its address left this machine'}: it is local again. Expose it again to choose an address.` });
+        }
       }),
       api.on('exposure.access', ({ records }) => auth.add(records).forEach(show)),
     ];

@@ -31,7 +31,7 @@ export function useExposures(): ExposuresState {
     };
     refresh();
     const offChanged = api.on('exposure.changed', (change) => {
-      const { cause: _cause, ...view } = change;
+      const { cause: _cause, reason: _reason, ...view } = change;
       setByServer((all) => ({ ...all, [view.server]: view }));
     });
     const offRemoved = api.on('server.removed', ({ name }) =>

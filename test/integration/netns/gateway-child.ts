@@ -1,13 +1,16 @@
 /**
  * Runs inside the server namespace of test/integration/netns.test.ts: a stand-in AI server on
  * this namespace's loopback and the real Exposure in front of it. Driven by JSON lines on
- * stdin ({op: 'expose', bind, port} | {op: 'public', port} | {op: 'lockdown'}), answering one JSON line each.
+ * stdin ({op: 'expose', bind, port} | {op: 'public', port} | {op: 'lockdown'} | {op: 'secret'} |
+ * {op: 'changes'}), answering one JSON line each. It looks for a LAN listener's address every
+ * 200 ms (5 s in the app), so a test that takes the address away hears of it quickly.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer } from 'node:http';
 import { createInterface } from 'node:readline';
 import { Exposure } from '../../../main/core/gateway/exposure.js';
-import type { ClientTokens } from '../../../main/core/ports.js';
+import type { ExposureChange } from '../../../main/core/contract/exposure.js';
+import type { AuditEntry, ClientTokens } from '../../../main/core/ports.js';
 
 const secrets = new Map<string, Buffer>();
 const tokens: ClientTokens = {
@@ -32,14 +35,20 @@ const upstream = createServer((_req, res) => {
 await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', r));
 const upstreamPort = (upstream.address() as { port: number }).port;
 
+const changes: ExposureChange[] = [];
+const audited: AuditEntry[] = [];
 const exposure = new Exposure({
   tokens,
   upstreamAuth: () => null,
-  audit: { record: async () => undefined, access: () => undefined },
+  audit: {
+    record: async (entry) => void audited.push(entry),
+    access: () => undefined,
+  },
   servers: { resolve: (name) => ({ id: 'ai', name, port: upstreamPort }), target: () => ({ ok: true, port: upstreamPort }) },
   store: { load: () => ({}), save: () => undefined },
-  onChange: () => undefined,
+  onChange: (change) => void changes.push(change),
   onAccess: () => undefined,
+  addressCheckMs: 200,
 });
 
 const actor = { kind: 'cli', user: 'netns' } as const;
@@ -59,6 +68,8 @@ for await (const line of createInterface({ input: process.stdin })) {
       reply({ ok: true, urls: r.exposure.urls, bind: r.exposure.bind, expiresAt: r.exposure.expiresAt });
     } else if (msg.op === 'secret') {
       reply({ ok: true, secret: minted });
+    } else if (msg.op === 'changes') {
+      reply({ ok: true, changes, audited });
     } else if (msg.op === 'lockdown') {
       reply({ ok: true, view: await exposure.lockdown('ai', actor) });
     }
