@@ -408,10 +408,12 @@ export class Exposure {
 
   /** The address a LAN listener is bound to left this machine: back to local, said and audited. */
   private async addressGone(serverId: string, address: string): Promise<void> {
+    const lost = this.open.get(serverId);
+    if (lost?.bind !== address) return;
     try {
       await this.serial(serverId, async () => {
-        // Exposed again on another address meanwhile: that listener is not the one that lost its address.
-        if (this.open.get(serverId)?.bind !== address) return;
+        // Locked down or exposed again meanwhile: that listener is not the one that lost its address.
+        if (this.open.get(serverId) !== lost) return;
         await this.close(serverId, { kind: 'system' }, 'address-lost');
       });
     } catch (err) {
