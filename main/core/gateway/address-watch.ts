@@ -1,4 +1,5 @@
 import type { NetworkInterfaceView } from '../contract/exposure.js';
+import { BackgroundPoll } from './background-poll.js';
 import { isLoopbackAddress } from './interfaces.js';
 
 /** Checks in a row that must miss an address before it counts as gone: a VPN reconnecting is a blip, not a move. */
@@ -15,15 +16,17 @@ const comparable = (address: string): string => address.split('%')[0]?.toLowerCa
  * one-machine setups) cannot leave and are not watched.
  */
 export class AddressWatch {
-  private timer: NodeJS.Timeout | null = null;
+  private readonly poll: BackgroundPoll;
   private readonly watched = new Map<string, { address: string; misses: number }>();
 
   constructor(
     private readonly interfaces: () => NetworkInterfaceView[],
-    private readonly intervalMs: number,
+    intervalMs: number,
     /** The address has been missing from every check in a row: the exposure should end. */
     private readonly gone: (serverId: string, address: string) => void,
-  ) {}
+  ) {
+    this.poll = new BackgroundPoll(intervalMs, () => this.check());
+  }
 
   /** Watches exactly these listeners' addresses (server id → bind address). */
   sync(binds: ReadonlyArray<readonly [serverId: string, address: string]>): void {
@@ -36,15 +39,11 @@ export class AddressWatch {
     this.watched.clear();
     for (const [id, w] of next) this.watched.set(id, w);
     if (this.watched.size === 0) this.stop();
-    else if (!this.timer) {
-      this.timer = setInterval(() => this.check(), this.intervalMs);
-      this.timer.unref();
-    }
+    else this.poll.start();
   }
 
   stop(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
+    this.poll.stop();
   }
 
   private check(): void {

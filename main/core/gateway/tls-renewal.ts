@@ -1,3 +1,4 @@
+import { BackgroundPoll } from './background-poll.js';
 import { tlsStamp, type TlsFiles } from './tls.js';
 
 /**
@@ -6,15 +7,17 @@ import { tlsStamp, type TlsFiles } from './tls.js';
  * is reported once: a renewal that turns out unusable is not retried every minute.
  */
 export class TlsRenewal {
-  private timer: NodeJS.Timeout | null = null;
+  private readonly poll: BackgroundPoll;
   private seen: string | null = null;
 
   constructor(
     private readonly files: () => TlsFiles | null,
-    private readonly intervalMs: number,
+    intervalMs: number,
     /** The files changed since they were last looked at. */
     private readonly onChange: () => void,
-  ) {}
+  ) {
+    this.poll = new BackgroundPoll(intervalMs, () => this.check());
+  }
 
   /** Watches while `current` is the stamp open HTTPS listeners serve; stops when there is none. */
   sync(current: string | null): void {
@@ -22,15 +25,13 @@ export class TlsRenewal {
       this.stop();
       return;
     }
-    if (this.timer) return;
+    if (this.poll.running) return;
     this.seen = current;
-    this.timer = setInterval(() => this.check(), this.intervalMs);
-    this.timer.unref();
+    this.poll.start();
   }
 
   stop(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
+    this.poll.stop();
   }
 
   private check(): void {
