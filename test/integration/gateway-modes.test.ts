@@ -109,7 +109,8 @@ describe('exposure modes', () => {
     const port = r.exposure.port as number;
     expect((await call(port, { headers: bearer(r.createdToken?.secret as string) })).status).toBe(200);
     await waitFor(() => h.changes.find((c) => c.cause === 'expired'), 15_000, 'the exposure to expire');
-    expect(h.changes.at(-1)).toMatchObject({ server: 'alpha', mode: 'local', cause: 'expired' });
+    // The reason is what the window's toast and the tray's notice show.
+    expect(h.changes.at(-1)).toMatchObject({ server: 'alpha', mode: 'local', cause: 'expired', reason: 'time box ran out' });
     expect(h.audit.records.at(-1)).toMatchObject({ action: 'exposure.expire', actor: { kind: 'system' }, from: 'public', to: 'local' });
     expect(await reachable('127.0.0.2', port)).toBe(false);
   });

@@ -2,17 +2,29 @@
  * Runs inside the server namespace of test/integration/netns.test.ts: a stand-in AI server on
  * this namespace's loopback and the real Exposure in front of it. Driven by JSON lines on
  * stdin ({op: 'expose', bind, port} | {op: 'public', port} | {op: 'lockdown'} | {op: 'secret'} |
- * {op: 'changes'}), answering one JSON line each. It looks for a LAN listener's address every
- * 200 ms (5 s in the app), so a test that takes the address away hears of it quickly.
+ * {op: 'changes'} | {op: 'race', bind, port}), answering one JSON line each. It looks for a LAN
+ * listener's address every 200 ms (5 s in the app), so a test that takes the address away hears
+ * of it quickly.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer } from 'node:http';
 import { createInterface } from 'node:readline';
 import { Exposure } from '../../../main/core/gateway/exposure.js';
+import { listInterfaces } from '../../../main/core/gateway/interfaces.js';
 import type { ExposureChange } from '../../../main/core/contract/exposure.js';
 import type { AuditEntry, ClientTokens } from '../../../main/core/ports.js';
 
 const secrets = new Map<string, Buffer>();
+/** While set, an expose waits in its token step (inside the server's queue) until released. */
+let gate: { entered: () => void; released: Promise<void> } | null = null;
+/** Addresses the machine still has but its listing leaves out, and how often it was listed. */
+const hidden = new Set<string>();
+let listings = 0;
+const interfaces = (): ReturnType<typeof listInterfaces> => {
+  listings++;
+  return listInterfaces().filter((i) => !hidden.has(i.address));
+};
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const tokens: ClientTokens = {
   verify(_serverId, presented) {
     const h = createHash('sha256').update(presented).digest();
@@ -21,6 +33,10 @@ const tokens: ClientTokens = {
   },
   onInvalidated: () => () => undefined,
   async ensureClientToken() {
+    if (gate) {
+      gate.entered();
+      await gate.released;
+    }
     if (secrets.size > 0) return { created: null };
     const secret = createHash('sha256').update(String(Math.random())).digest('base64url');
     secrets.set('default', createHash('sha256').update(secret).digest());
@@ -49,6 +65,7 @@ const exposure = new Exposure({
   onChange: (change) => void changes.push(change),
   onAccess: () => undefined,
   addressCheckMs: 200,
+  interfaces,
 });
 
 const actor = { kind: 'cli', user: 'netns' } as const;
@@ -66,6 +83,25 @@ for await (const line of createInterface({ input: process.stdin })) {
       // Every interface of this namespace: its loopback and the veth end, nothing else.
       const r = await exposure.expose({ name: 'ai', mode: 'public', port: msg.port, confirm: true }, actor);
       reply({ ok: true, urls: r.exposure.urls, bind: r.exposure.bind, expiresAt: r.exposure.expiresAt });
+    } else if (msg.op === 'race') {
+      // A new expose on the same address waits in the queue while the open listener's address
+      // goes missing from two listings: its loss is noticed and queued behind the expose.
+      let release = (): void => undefined;
+      const entered = new Promise<void>((resolve) => {
+        gate = { entered: resolve, released: new Promise<void>((r) => (release = r)) };
+      });
+      const pending = exposure.expose({ name: 'ai', mode: 'lan', bind: msg.bind, port: msg.port, confirm: false }, actor);
+      await entered;
+      hidden.add(msg.bind as string);
+      const from = listings;
+      while (listings - from < 2) await sleep(10);
+      hidden.clear();
+      gate = null;
+      release();
+      const r = await pending;
+      // Whatever was queued behind the expose has run by now.
+      await sleep(300);
+      reply({ ok: true, urls: r.exposure.urls });
     } else if (msg.op === 'secret') {
       reply({ ok: true, secret: minted });
     } else if (msg.op === 'changes') {
