@@ -9,6 +9,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer } from 'node:http';
 import { createInterface } from 'node:readline';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Exposure } from '../../../main/core/gateway/exposure.js';
 import { listInterfaces } from '../../../main/core/gateway/interfaces.js';
 import type { ExposureChange } from '../../../main/core/contract/exposure.js';
@@ -24,7 +25,6 @@ const interfaces = (): ReturnType<typeof listInterfaces> => {
   listings++;
   return listInterfaces().filter((i) => !hidden.has(i.address));
 };
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const tokens: ClientTokens = {
   verify(_serverId, presented) {
     const h = createHash('sha256').update(presented).digest();
