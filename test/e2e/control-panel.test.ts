@@ -115,6 +115,12 @@ describe('control panel', { timeout: 120_000 }, () => {
     await row().getByText('LAN', { exact: true }).click();
     const dialog = page.getByRole('dialog', { name: `Expose ${SERVER} on a network` });
     await dialog.getByRole('radio', { name: /127\.0\.0\.1/ }).waitFor();
+    // The default names the address the engine would take, as `portcullis interfaces` marks it.
+    const listed = JSON.parse((await runCli(['--home', home, 'interfaces', SERVER, '--json'])).stdout) as Array<{ name: string; address: string; lanDefault?: true }>;
+    const lanDefault = listed.find((i) => i.lanDefault);
+    const note = lanDefault ? `Now ${lanDefault.address} on ${lanDefault.name}: the address ${SERVER} used last time` : 'This machine has no LAN or VPN address';
+    await dialog.getByText(note).waitFor();
+    await dialog.getByRole('button', { name: lanDefault ? `Expose on ${lanDefault.address}` : 'Expose on the LAN' }).waitFor();
     await captureView(page, 'expose-lan');
     await dialog.getByRole('radio', { name: 'Another address of this machine' }).check();
     await dialog.getByRole('textbox', { name: 'Address to listen on' }).fill(LAN_ADDRESS);

@@ -100,6 +100,22 @@ describeKeyring('portcullis expose / lockdown / interfaces', () => {
     const again = await cli('lockdown', 'llm');
     expect(again.stdout).toContain('llm is local');
     expect((await cli('lockdown')).code).toBe(2);
+
+    // `interfaces NAME` marks where `expose NAME --mode lan` goes without --bind: the address it
+    // used last while the machine has it (lo's 127.0.0.1 is on every machine), and it does go there.
+    const lo = await freePort('127.0.0.1');
+    expect((await cli('expose', 'llm', '--mode', 'lan', '--bind', '127.0.0.1', '--port', String(lo))).code).toBe(0);
+    await cli('lockdown', 'llm');
+    expect((await cli('interfaces', 'llm')).stdout).toMatch(/^lo\s+127\.0\.0\.1\/8\s+loopback\s+\*$/m);
+    const marked = JSON.parse((await cli('interfaces', 'llm', '--json')).stdout) as Array<{ address: string; lanDefault?: true }>;
+    expect(marked.filter((i) => i.lanDefault).map((i) => i.address)).toEqual(['127.0.0.1']);
+    const back = await cli('expose', 'llm', '--mode', 'lan');
+    expect(back.code).toBe(0);
+    expect(back.stdout).toContain(`http://127.0.0.1:${lo}/`);
+    await cli('lockdown', 'llm');
+    const unknown = await cli('interfaces', 'nosuch');
+    expect(unknown.code).not.toBe(0);
+    expect(unknown.stderr).toContain('nosuch');
   });
 
   it('answers to extra host names and believes a trusted proxy, on an open listener, once set with `portcullis gateway`', async () => {

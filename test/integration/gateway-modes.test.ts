@@ -1,5 +1,6 @@
 import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
+import type { NetworkInterfaceView } from '../../main/core/contract/exposure.js';
 import { classifyAddress } from '../../main/core/gateway/interfaces.js';
 import { freePort } from '../helpers/ports.js';
 import { waitFor } from '../helpers/wait.js';
@@ -29,6 +30,34 @@ describe('exposure modes', () => {
     expect(classifyAddress('eth0', 'fd12:3456::1')).toBe('lan');
     expect(classifyAddress('eth0', '169.254.3.4')).toBe('link-local');
     expect(classifyAddress('eth0', '203.0.113.9')).toBe('other');
+  });
+
+  it('marks the LAN default — the address used last while the machine has it, else the first LAN, then VPN — and LAN without a bind goes there', async () => {
+    const at = (name: string, address: string, kind: NetworkInterfaceView['kind'], family: NetworkInterfaceView['family'] = 'IPv4'): NetworkInterfaceView => ({ name, address, family, cidr: null, kind, label: kind });
+    let known = [at('lo', '127.0.0.1', 'loopback'), at('lo', '127.0.0.2', 'loopback'), at('tailscale0', '100.101.102.103', 'vpn'), at('eth0', 'fd12::1', 'lan', 'IPv6'), at('wlan0', '192.168.1.20', 'lan')];
+    const h = await startHarness({ deps: { interfaces: () => known } });
+    const marked = (serverId?: string) => h.exposure.listInterfaces(serverId).filter((i) => i.lanDefault).map((i) => i.address);
+    // Never exposed: the first IPv4 LAN address, for any server and for none.
+    expect(marked()).toEqual(['192.168.1.20']);
+    expect(marked(h.ids.alpha)).toEqual(['192.168.1.20']);
+    // Used last time and still here: that one, for that server only.
+    const port = await freePort('127.0.0.2');
+    await h.exposure.expose({ name: 'alpha', mode: 'lan', bind: '127.0.0.2', port, confirm: false }, actor);
+    await h.exposure.lockdown('alpha', actor);
+    expect(marked(h.ids.alpha)).toEqual(['127.0.0.2']);
+    expect(marked(h.ids.beta)).toEqual(['192.168.1.20']);
+    // What is marked is what expose takes.
+    const r = await h.exposure.expose({ name: 'alpha', mode: 'lan', confirm: false }, actor);
+    expect(r.exposure).toMatchObject({ bind: '127.0.0.2', port });
+    await h.exposure.lockdown('alpha', actor);
+    // Gone from the machine: the next choice; no IPv4 LAN: an IPv6 one, then a VPN; none: nothing marked.
+    known = known.filter((i) => i.address !== '127.0.0.2' && i.address !== '192.168.1.20');
+    expect(marked(h.ids.alpha)).toEqual(['fd12::1']);
+    known = known.filter((i) => i.kind !== 'lan');
+    expect(marked(h.ids.alpha)).toEqual(['100.101.102.103']);
+    known = known.filter((i) => i.kind !== 'vpn');
+    expect(marked(h.ids.alpha)).toEqual([]);
+    expect(h.exposure.listInterfaces(h.ids.alpha)).toHaveLength(1);
   });
 
   it('LAN mode binds the one chosen address and shows its URL; never every interface', async () => {

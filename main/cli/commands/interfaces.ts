@@ -4,16 +4,17 @@ import { parse } from '../parse.js';
 
 export const interfaces: Command = {
   name: 'interfaces',
-  usage: 'interfaces [--json]',
-  summary: 'this machine\'s addresses and what they are (LAN, VPN, container, loopback), for expose --bind',
+  usage: 'interfaces [NAME] [--json]',
+  summary: 'this machine\'s addresses and what they are (LAN, VPN, container, loopback), for expose --bind; * marks the one expose NAME --mode lan takes without --bind',
   async run(argv, ctx) {
-    const { values } = parse(argv, { json: { type: 'boolean' } }, { min: 0, max: 0, names: '' });
-    const list = await ctx.client.call('exposure.interfaces', {});
+    const { values, positionals } = parse(argv, { json: { type: 'boolean' } }, { min: 0, max: 1, names: '' });
+    const [name] = positionals;
+    const list = await ctx.client.call('exposure.interfaces', name === undefined ? {} : { name });
     if (values.json) {
       ctx.out(JSON.stringify(list, null, 2));
       return 0;
     }
-    ctx.out(table([['INTERFACE', 'ADDRESS', 'KIND'], ...list.map((i) => [i.name, i.cidr ?? i.address, i.label])]));
+    ctx.out(table([['INTERFACE', 'ADDRESS', 'KIND', 'LAN DEFAULT'], ...list.map((i) => [i.name, i.cidr ?? i.address, i.label, i.lanDefault ? '*' : ''])]));
     return 0;
   },
 };

@@ -20,6 +20,12 @@ export interface NetworkInterfaceView {
   kind: InterfaceKind;
   /** For people: "LAN", "VPN / Tailscale", "container bridge", "loopback", … */
   label: string;
+  /**
+   * Set on the one address a LAN exposure listens on when no address is given (the one used
+   * last time if the machine still has it, else the first LAN, then VPN, address), so the user
+   * sees where "the default" is before choosing it. Absent everywhere when there is none.
+   */
+  lanDefault?: true;
 }
 
 export interface ExposureView {
@@ -159,9 +165,9 @@ export const exposureMethods = {
     'Close every listener and every open connection at once.',
   ),
   'exposure.interfaces': method(
-    z.object({}),
+    z.object({ name: serverName.optional() }),
     returns<NetworkInterfaceView[]>(),
-    'The machine\'s interface addresses with their kind, to choose a LAN address from.',
+    'The machine\'s interface addresses with their kind, to choose a LAN address from; `lanDefault` marks the one a LAN exposure of `name` (or of a server never exposed) would listen on.',
   ),
   'exposure.settings': method(z.object({}), returns<GatewaySettingsView>(), 'Extra host names and trusted proxies of every listener.'),
   'exposure.updateSettings': method(

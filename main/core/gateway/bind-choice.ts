@@ -27,7 +27,7 @@ export function chooseBind(
     return checkAddress(given, known);
   }
   if (remembered && !bindsEverything(remembered) && known.some((i) => i.address === remembered)) return remembered;
-  const lan = known.find((i) => i.kind === 'lan' && i.family === 'IPv4') ?? known.find((i) => i.kind === 'lan' || i.kind === 'vpn');
+  const lan = known.find((i) => i.kind === 'lan' && i.family === 'IPv4') ?? known.find((i) => i.kind === 'lan') ?? known.find((i) => i.kind === 'vpn');
   if (!lan) {
     throw new PortcullisError('invalid_args', 'this machine has no LAN or VPN address: choose one with --bind (see `portcullis interfaces`)', 'bind');
   }

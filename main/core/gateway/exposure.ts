@@ -158,8 +158,21 @@ export class Exposure {
     return [own, `${own}.local`];
   }
 
-  listInterfaces(): NetworkInterfaceView[] {
-    return this.interfaces();
+  /**
+   * This machine's addresses, the one a LAN exposure of `serverId` would take without a bind
+   * marked: chosen by the very rule expose uses, so what the window shows is what happens.
+   */
+  listInterfaces(serverId?: string): NetworkInterfaceView[] {
+    const known = this.interfaces();
+    const remembered = serverId === undefined ? undefined : this.deps.store.load()[serverId]?.bind;
+    let chosen: string | null;
+    try {
+      chosen = chooseBind('lan', undefined, remembered, known);
+    } catch {
+      // No LAN or VPN address: nothing is the default, and expose says so when asked.
+      chosen = null;
+    }
+    return known.map((i) => (i.address === chosen ? { ...i, lanDefault: true } : i));
   }
 
   view(serverId: string, name: string): ExposureView {

@@ -37,7 +37,7 @@ export function exposureHandlers(deps: {
     'exposure.expose': async (args, ctx) => exposure.expose(args, ctx.actor),
     'exposure.lockdown': async ({ name }, ctx) => exposure.lockdown(name, ctx.actor),
     'exposure.lockdownAll': async (_args, ctx) => exposure.lockdownAll(ctx.actor),
-    'exposure.interfaces': async () => exposure.listInterfaces(),
+    'exposure.interfaces': async ({ name }) => exposure.listInterfaces(name === undefined ? undefined : servers.resolve(name).id),
     'exposure.settings': async () => view(),
     'exposure.updateSettings': async (change, ctx) => {
       const before = settings.get().exposure;

@@ -19,11 +19,18 @@ const OTHER = '__other__';
  * Tailscale, …), the port, and for how long. Never 0.0.0.0: that is Public.
  */
 export function LanModal({ server, opened, onClose, onChoose }: { server: string; opened: boolean; onClose: () => void; onChoose: (choice: LanChoice) => Promise<void> }) {
-  const { interfaces, tls, error, setError, busy, run } = useExposeDialog(opened);
+  const { interfaces, tls, error, setError, busy, run } = useExposeDialog(opened, server);
   const [bind, setBind] = useState(DEFAULT);
   const [other, setOther] = useState('');
   const [port, setPort] = useState('');
   const [duration, setDuration] = useState('null');
+  const chosen = interfaces?.find((i) => i.lanDefault) ?? null;
+  const defaultNote =
+    interfaces === null
+      ? 'Looking up this machine\'s addresses…'
+      : chosen
+        ? `Now ${chosen.address} on ${chosen.name}: the address ${server} used last time, else this machine's first LAN address`
+        : 'This machine has no LAN or VPN address: choose one below';
 
   const submit = async (): Promise<void> => {
     const p = port.trim() === '' ? undefined : Number(port);
@@ -42,7 +49,7 @@ export function LanModal({ server, opened, onClose, onChoose }: { server: string
         </Text>
         <Radio.Group value={bind} onChange={setBind} label="Listen on" name="bind">
           <Stack gap="xs" mt="xs">
-            <Radio value={DEFAULT} label="Portcullis's default LAN address" description="The engine picks this machine's private LAN address" />
+            <Radio value={DEFAULT} label="Portcullis's default LAN address" description={defaultNote} />
             {(interfaces ?? []).map((i) => (
               <Radio
                 key={`${i.name}-${i.address}`}
@@ -84,7 +91,7 @@ export function LanModal({ server, opened, onClose, onChoose }: { server: string
         <EncryptionNotice tls={tls} mode="lan" />
         <ModalFooter error={error} onCancel={onClose}>
           <Button onClick={() => void submit()} loading={busy} disabled={interfaces === null && !error}>
-            Expose on {bind === DEFAULT ? 'the LAN' : bind === OTHER ? other.trim() || '…' : bind}
+            Expose on {bind === DEFAULT ? (chosen?.address ?? 'the LAN') : bind === OTHER ? other.trim() || '…' : bind}
           </Button>
         </ModalFooter>
       </Stack>

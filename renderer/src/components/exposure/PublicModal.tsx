@@ -20,7 +20,7 @@ export function PublicModal({
   onClose: () => void;
   onConfirm: (durationMs: number | null) => Promise<void>;
 }) {
-  const { interfaces, tls, error, busy, run } = useExposeDialog(opened);
+  const { interfaces, tls, error, busy, run } = useExposeDialog(opened, server);
   const [duration, setDuration] = useState('3600000');
   const label = durations.find((d) => d.value === duration)?.label ?? '';
   const confirm = (): Promise<void> => run(() => onConfirm(durationMs(duration)));

@@ -4,7 +4,7 @@ import { useApi } from '../../bridge/context';
 import { errorMessage } from '../../util/format';
 
 export interface ExposeDialog {
-  /** This machine's addresses; null until the engine answers. */
+  /** This machine's addresses, the server's LAN default marked; null until the engine answers. */
   interfaces: NetworkInterfaceView[] | null;
   /**
    * The gateway's certificate as the engine sees it now (it may have been set in Settings
@@ -19,7 +19,7 @@ export interface ExposeDialog {
 }
 
 /** What both expose dialogs read each time they open, and how they send their choice. */
-export function useExposeDialog(opened: boolean): ExposeDialog {
+export function useExposeDialog(opened: boolean, server: string): ExposeDialog {
   const api = useApi();
   const [interfaces, setInterfaces] = useState<NetworkInterfaceView[] | null>(null);
   const [tls, setTls] = useState<TlsView | null | undefined>(undefined);
@@ -32,7 +32,7 @@ export function useExposeDialog(opened: boolean): ExposeDialog {
     setError(null);
     setTls(undefined);
     api
-      .call('exposure.interfaces', {})
+      .call('exposure.interfaces', { name: server })
       .then((list) => current && setInterfaces(list))
       .catch((err: unknown) => current && setError(errorMessage(err)));
     api
@@ -42,7 +42,7 @@ export function useExposeDialog(opened: boolean): ExposeDialog {
     return () => {
       current = false;
     };
-  }, [api, opened]);
+  }, [api, opened, server]);
 
   const run = async (action: () => Promise<void>): Promise<void> => {
     setBusy(true);
