@@ -21,7 +21,9 @@ export function describeExposure(v: ExposureView): string {
 
 /** What `expose` prints: the URLs, and a token minted for the occasion, shown this once. */
 export function exposeText(result: ExposeResult): string[] {
-  const lines = [describeExposure(result.exposure), '', 'URLs:', ...result.exposure.urls.map((u) => `  ${u}`)];
+  const lines = [describeExposure(result.exposure)];
+  if (result.kept) lines.push('Only the time box changed: the listener stayed open, and so did every client\'s connection.');
+  lines.push('', 'URLs:', ...result.exposure.urls.map((u) => `  ${u}`));
   const created = result.createdToken;
   if (created) {
     lines.push(

@@ -155,6 +155,15 @@ describe('control panel', { timeout: 120_000 }, () => {
     await captureView(page, 'expose-public');
     await confirm.getByRole('button', { name: 'Cancel' }).click();
     expect(await page.getByTestId('exposure-summary').textContent()).toMatch(/^LAN:/);
+    // A time box set afterwards keeps the same listener (same URL), then is lifted again.
+    await page.getByRole('button', { name: 'Change time box' }).click();
+    await page.getByRole('menuitem', { name: '1 hour from now' }).click();
+    await page.getByText('open connections were kept').first().waitFor();
+    await expect.poll(() => page.getByTestId('exposure-summary').textContent()).toMatch(/returns to local in (59 min|1 h 00 min)/);
+    expect(((await page.getByTestId('exposure-url').first().textContent()) ?? '').trim()).toBe(url);
+    await page.getByRole('button', { name: 'Change time box' }).click();
+    await page.getByRole('menuitem', { name: 'Only when I lock it down' }).click();
+    await expect.poll(() => page.getByTestId('exposure-summary').textContent()).toMatch(/until locked down\.$/);
   });
 
   it('shows a request through the gateway live in the audit view', async () => {

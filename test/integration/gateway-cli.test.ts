@@ -78,10 +78,17 @@ describeKeyring('portcullis expose / lockdown / interfaces', () => {
     expect(status[0]?.pid).toBe(pid);
     expect((await cli('status')).stdout).toMatch(new RegExp(`^llm\\s+running\\s+${pid}\\s.*\\slan http://127\\.0\\.0\\.2:${port}/\\s`, 'm'));
 
+    // A new time box for the same listener says the connections stay (they do: gateway-streams).
+    const retimed = await cli('expose', 'llm', '--mode', 'lan', '--bind', '127.0.0.2', '--for', '2h');
+    expect(retimed.code).toBe(0);
+    expect(retimed.stdout).toContain('Only the time box changed: the listener stayed open');
+    expect(retimed.stdout).toContain(`http://127.0.0.2:${port}/`);
+
     const pub = await cli('expose', 'llm', '--mode', 'public', '--bind', '127.0.0.3', '--for', '30m', '--yes');
     expect(pub.code).toBe(0);
-    // The token already existed: nothing new is shown.
+    // The token already existed: nothing new is shown; another listener, so nothing was kept.
     expect(pub.stdout).not.toContain('shown only this once');
+    expect(pub.stdout).not.toContain('Only the time box changed');
     const after = JSON.parse((await cli('status', 'llm', '--json')).stdout) as StatusJson[];
     const expires = Date.parse(after[0]?.exposure.expiresAt as string);
     expect(expires - Date.now()).toBeGreaterThan(25 * 60_000);

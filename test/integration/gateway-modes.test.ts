@@ -88,6 +88,24 @@ describe('exposure modes', () => {
     expect(h.audit.records.at(-1)).toMatchObject({ action: 'exposure.expose', outcome: 'denied' });
   });
 
+  it('changes no time box the audit journal cannot record: the old one stands, and still runs out', async () => {
+    const h = await startHarness();
+    const first = await h.exposure.expose({ name: 'alpha', mode: 'public', bind: '127.0.0.2', confirm: true, durationMs: 1_500 }, actor);
+    const port = first.exposure.port as number;
+    const changes = h.changes.length;
+    h.audit.unwritable = true;
+    await expect(h.exposure.expose({ name: 'alpha', mode: 'public', bind: '127.0.0.2', confirm: true, durationMs: null }, actor)).rejects.toThrow(
+      /time box was not changed: the audit journal could not record it/,
+    );
+    h.audit.unwritable = false;
+    expect(h.exposure.view(h.ids.alpha as string, 'alpha')).toMatchObject({ mode: 'public', port, expiresAt: first.exposure.expiresAt });
+    expect(h.store.get(h.ids.alpha as string)).toMatchObject({ mode: 'public', expiresAt: first.exposure.expiresAt });
+    expect(h.changes).toHaveLength(changes);
+    expect(await reachable('127.0.0.2', port)).toBe(true);
+    await waitFor(() => h.changes.find((c) => c.cause === 'expired'), 15_000, 'the old time box to run out');
+    expect(await reachable('127.0.0.2', port)).toBe(false);
+  });
+
   it('keeps no exposure the audit journal cannot record, and refuses a port in use naming it', async () => {
     const h = await startHarness();
     const port = await freePort('127.0.0.2');

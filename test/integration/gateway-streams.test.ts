@@ -2,6 +2,7 @@ import { request, type IncomingMessage } from 'node:http';
 import { connect } from 'node:net';
 import { beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { freePort } from '../helpers/ports.js';
 import { waitFor } from '../helpers/wait.js';
 import { actor, bearer, startHarness, type Harness } from './gateway-fixture.js';
 
@@ -138,5 +139,44 @@ describe('gateway streams', () => {
     expect(kept.closed()).toBe(false);
     await h.exposure.lockdown('gamma', actor);
     await waitFor(() => kept.closed(), 10_000, 'lock down to end the other stream');
+  });
+
+  it('a new time box keeps the listener and every open stream; another port replaces it; a shorter box runs out from now', async () => {
+    const first = await h.exposure.expose({ name: 'alpha', mode: 'public', bind: '127.0.0.6', confirm: true, durationMs: 3_600_000 }, actor);
+    const port = first.exposure.port as number;
+    const secret = h.tokens.mint(h.ids.alpha as string, 'teammate').secret;
+    const sseBefore = h.upstream.sse.length;
+    const stream = await openSse('127.0.0.6', port, secret);
+    const upstream = await waitFor(() => h.upstream.sse[sseBefore], 10_000, 'the upstream stream');
+    const ws = await openWs('127.0.0.6', port, bearer(secret));
+    let wsClosed = false;
+    ws.on('close', () => (wsClosed = true));
+    ws.on('error', () => undefined);
+
+    // Extended (no port given: the one it has) and then made open-ended: the same listener.
+    const longer = await h.exposure.expose({ name: 'alpha', mode: 'public', bind: '127.0.0.6', confirm: true, durationMs: 7_200_000 }, actor);
+    expect(longer).toMatchObject({ kept: true, exposure: { port, since: first.exposure.since } });
+    expect(Date.parse(longer.exposure.expiresAt as string) - Date.parse(first.exposure.expiresAt as string)).toBeGreaterThan(3_500_000);
+    expect(h.audit.records.at(-1)).toMatchObject({ action: 'exposure.expose', from: 'public', to: 'public', params: { kept: true, expiresAt: longer.exposure.expiresAt } });
+    expect(h.changes.at(-1)).toMatchObject({ server: 'alpha', cause: 'exposed', expiresAt: longer.exposure.expiresAt });
+    const open = await h.exposure.expose({ name: 'alpha', mode: 'public', bind: '127.0.0.6', port, confirm: true, durationMs: null }, actor);
+    expect(open).toMatchObject({ kept: true, exposure: { port, expiresAt: null } });
+    upstream.write('data: still here\n\n');
+    await waitFor(() => stream.events.length === 1, 10_000, 'an event after the time box changed');
+    const echo = nextMessage(ws);
+    ws.send('alive');
+    expect(await echo).toBe('alive');
+    expect(stream.closed() || wsClosed).toBe(false);
+
+    // Another port is another listener: the old one and its connections end.
+    const moved = await h.exposure.expose({ name: 'alpha', mode: 'public', bind: '127.0.0.6', port: await freePort('127.0.0.6'), confirm: true, durationMs: null }, actor);
+    expect(moved.kept).toBe(false);
+    await waitFor(() => stream.closed() && wsClosed, 10_000, 'the old listener\'s stream and WebSocket to end');
+
+    // Cut short to one second, counted from now: the hour it had is forgotten.
+    const short = await h.exposure.expose({ name: 'alpha', mode: 'public', bind: '127.0.0.6', confirm: true, durationMs: 1_000 }, actor);
+    expect(short).toMatchObject({ kept: true, exposure: { port: moved.exposure.port } });
+    await waitFor(() => h.changes.at(-1)?.cause === 'expired', 10_000, 'the shorter time box to run out');
+    expect(h.changes.at(-1)).toMatchObject({ server: 'alpha', mode: 'local', reason: 'time box ran out' });
   });
 });

@@ -62,6 +62,8 @@ export interface ExposeResult {
   exposure: ExposureView;
   /** Set only when exposing had to mint the server's first client token: shown once. */
   createdToken: { id: string; label: string; secret: string } | null;
+  /** Only the time box changed: the listener stayed open, and every client's connection with it. */
+  kept: boolean;
   /** What the user should know about this exposure, such as public traffic that is not encrypted. */
   warnings: string[];
 }

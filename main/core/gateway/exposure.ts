@@ -14,7 +14,7 @@ import { ExposureListener, type UpstreamTarget } from './listener.js';
 import { chooseBind } from './bind-choice.js';
 import { loadTls, type TlsFiles, type TlsMaterial } from './tls.js';
 import { TlsRenewal } from './tls-renewal.js';
-import { ALL_IPV4, ALL_IPV6, certifiedHosts, listenerAddresses, urlsFor } from './urls.js';
+import { ALL_IPV4, ALL_IPV6, bindsEverything, certifiedHosts, listenerAddresses, urlsFor } from './urls.js';
 
 type ExposeArgs = z.output<typeof exposeArgs>;
 type OpenMode = Exclude<ExposureMode, 'local'>;
@@ -317,8 +317,13 @@ export class Exposure {
       }
     }
 
+    const current = this.open.get(server.id);
+    // Only the time box changes (extending a public exposure, say): the listener stays, and
+    // with it every client's open stream and WebSocket.
+    if (current && sameListener(current, args.mode, bind, port, tls)) return this.retime(current, durationMs, actor, created);
+
     const epoch = this.epoch;
-    const before = this.open.get(server.id)?.mode ?? 'local';
+    const before = current?.mode ?? 'local';
     // A listener on the same address and port must go before the new one can bind it.
     await this.closeListener(server.id);
     const limits = this.deps.limits?.(args.mode) ?? defaultLimits(args.mode);
@@ -336,7 +341,6 @@ export class Exposure {
       await listener.close();
       throw new PortcullisError('conflict', `${server.name} was not exposed: everything was locked down meanwhile`);
     }
-    const now = this.now();
     const entry: Open = {
       id: server.id,
       name: server.name,
@@ -344,14 +348,11 @@ export class Exposure {
       bind: listener.bind,
       listener,
       tls,
-      since: now,
-      expiresAt: durationMs === null ? null : now + durationMs,
+      since: this.now(),
+      expiresAt: null,
       timer: null,
     };
-    if (durationMs !== null) {
-      entry.timer = setTimeout(() => void this.expire(server.id), durationMs);
-      entry.timer.unref();
-    }
+    this.arm(entry, durationMs);
     this.open.set(server.id, entry);
     const view = this.view(server.id, server.name);
     this.deps.store.save(server.id, { mode: args.mode, bind, port: listener.port, expiresAt: view.expiresAt });
@@ -366,7 +367,7 @@ export class Exposure {
     }
     this.watch();
     this.deps.onChange({ ...view, cause: 'exposed' });
-    return { exposure: view, createdToken: created, warnings: this.warningsFor(entry) };
+    return { exposure: view, createdToken: created, kept: false, warnings: this.warningsFor(entry) };
   }
 
   private warningsFor(o: Open): string[] {
@@ -413,10 +414,48 @@ export class Exposure {
     this.feed.push(entry);
   }
 
-  private async expire(serverId: string): Promise<void> {
-    const o = this.open.get(serverId);
-    if (!o) return;
-    await this.serial(serverId, () => this.close(serverId, { kind: 'system' }, 'expired'));
+  /**
+   * The same listener, a new time box: recorded like any exposure (from → to, `kept`), and
+   * undone if the record cannot be written, so the journal never lags the truth.
+   */
+  private async retime(o: Open, durationMs: number | null, actor: Actor, created: ExposeResult['createdToken']): Promise<ExposeResult> {
+    const previous = o.expiresAt;
+    const save = (): void => this.deps.store.save(o.id, { mode: o.mode, bind: o.bind, port: o.listener.port, expiresAt: this.view(o.id, o.name).expiresAt });
+    this.arm(o, durationMs);
+    save();
+    const view = this.view(o.id, o.name);
+    try {
+      await this.audit(actor, 'exposure.expose', o.name, 'ok', { mode: o.mode, bind: o.bind, port: o.listener.port, expiresAt: view.expiresAt, kept: true, tokenCreated: created !== null }, undefined, o.mode, o.mode);
+    } catch (err) {
+      if (this.open.get(o.id) === o) {
+        this.arm(o, previous === null ? null : Math.max(0, previous - this.now()));
+        save();
+      }
+      throw new PortcullisError('failed', `the time box was not changed: the audit journal could not record it (${(err as Error).message})`);
+    }
+    if (this.open.get(o.id) !== o) throw new PortcullisError('conflict', `${o.name}'s time box was not changed: it was locked down meanwhile`);
+    this.deps.onChange({ ...view, cause: 'exposed' });
+    return { exposure: view, createdToken: created, kept: true, warnings: this.warningsFor(o) };
+  }
+
+  /** A new time box from now (null: until locked down); a timer that fired for an old one does nothing. */
+  private arm(o: Open, durationMs: number | null): void {
+    if (o.timer) clearTimeout(o.timer);
+    o.timer = null;
+    o.expiresAt = durationMs === null ? null : this.now() + durationMs;
+    if (durationMs === null) return;
+    const timer = setTimeout(() => void this.expire(o.id, timer), durationMs);
+    timer.unref();
+    o.timer = timer;
+  }
+
+  private async expire(serverId: string, timer: NodeJS.Timeout): Promise<void> {
+    if (this.open.get(serverId)?.timer !== timer) return;
+    await this.serial(serverId, async () => {
+      // Given a new time box, locked down or exposed again while this waited: not this timer's to end.
+      if (this.open.get(serverId)?.timer !== timer) return;
+      await this.close(serverId, { kind: 'system' }, 'expired');
+    });
   }
 
   /** The address a LAN listener is bound to left this machine: back to local, said and audited. */
@@ -482,4 +521,12 @@ export class Exposure {
     });
     return next;
   }
+}
+
+/** Whether an exposure asked for is the open one with, at most, another time box. */
+function sameListener(o: Open, mode: OpenMode, bind: string, port: number, tls: TlsMaterial | null): boolean {
+  // Every interface is one choice, whichever family the listener ended up on (IPv6 may be off).
+  const sameBind = o.bind === bind || (bindsEverything(o.bind) && bindsEverything(bind));
+  const sameTls = o.tls === null || tls === null ? o.tls === tls : o.tls.cert.equals(tls.cert) && o.tls.key.equals(tls.key);
+  return o.mode === mode && sameBind && (port === 0 || port === o.listener.port) && sameTls;
 }

@@ -13,6 +13,7 @@ import { errorMessage, formatDuration, formatTime } from '../../util/format';
 import { CopyValue } from '../CopyValue';
 import { EncryptionBadge } from './EncryptionBadge';
 import { ExposureControl } from './ExposureControl';
+import { TimeBoxMenu } from './TimeBoxMenu';
 
 /** A server's exposure: the mode, its URLs, the token to use, client snippets and a QR code. */
 export function ExposurePanel({ server }: { server: string }) {
@@ -77,7 +78,10 @@ export function ExposurePanel({ server }: { server: string }) {
                   }${exposure?.expiresAt ? `; returns to local in ${formatDuration(Math.max(0, new Date(exposure.expiresAt).getTime() - now))}` : '; until locked down'}.`}
             </Text>
           </Stack>
-          <ExposureControl server={server} size="sm" />
+          <Group gap="sm">
+            {exposure && <TimeBoxMenu exposure={exposure} />}
+            <ExposureControl server={server} size="sm" />
+          </Group>
         </Group>
       </Paper>
       {mode !== 'local' && (
