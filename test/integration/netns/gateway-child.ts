@@ -84,8 +84,9 @@ for await (const line of createInterface({ input: process.stdin })) {
       const r = await exposure.expose({ name: 'ai', mode: 'public', port: msg.port, confirm: true }, actor);
       reply({ ok: true, urls: r.exposure.urls, bind: r.exposure.bind, expiresAt: r.exposure.expiresAt });
     } else if (msg.op === 'race') {
-      // A new expose on the same address waits in the queue while the open listener's address
-      // goes missing from two listings: its loss is noticed and queued behind the expose.
+      // An expose on the same address (a new listener on another port, or the same one given a
+      // new time box) waits in the queue while the open listener's address goes missing from two
+      // listings: its loss is noticed and queued behind the expose.
       let release = (): void => undefined;
       const entered = new Promise<void>((resolve) => {
         gate = { entered: resolve, released: new Promise<void>((r) => (release = r)) };
@@ -101,7 +102,7 @@ for await (const line of createInterface({ input: process.stdin })) {
       const r = await pending;
       // Whatever was queued behind the expose has run by now.
       await sleep(300);
-      reply({ ok: true, urls: r.exposure.urls });
+      reply({ ok: true, urls: r.exposure.urls, kept: r.kept });
     } else if (msg.op === 'secret') {
       reply({ ok: true, secret: minted });
     } else if (msg.op === 'changes') {
