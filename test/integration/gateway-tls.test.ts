@@ -191,6 +191,23 @@ describe('gateway over HTTPS', () => {
     await h.exposure.lockdown('gamma', actor);
   });
 
+  it('a new time box keeps the HTTPS listener; another certificate set since, or none, opens it again with that', async () => {
+    const first = await h.exposure.expose({ name: 'beta', mode: 'lan', bind: '127.0.0.5', confirm: false }, actor);
+    const port = first.exposure.port as number;
+    const secret = first.createdToken?.secret ?? h.tokens.mint(h.ids.beta as string, 'extra').secret;
+    expect(await h.exposure.expose({ name: 'beta', mode: 'lan', bind: '127.0.0.5', durationMs: 3_600_000, confirm: false }, actor)).toMatchObject({ kept: true });
+    const saved = files;
+    const other = makeCert(tempDir(), NAMES, 'other');
+    files = { certFile: other.certFile, keyFile: other.keyFile };
+    const switched = await h.exposure.expose({ name: 'beta', mode: 'lan', bind: '127.0.0.5', confirm: false }, actor);
+    expect(switched).toMatchObject({ kept: false, exposure: { port, encrypted: true } });
+    expect((await secureCall('127.0.0.5', port, { ca: other.cert, headers: bearer(secret) })).fingerprint).toBe(other.fingerprint);
+    files = null;
+    expect(await h.exposure.expose({ name: 'beta', mode: 'lan', bind: '127.0.0.5', confirm: false }, actor)).toMatchObject({ kept: false, exposure: { port, encrypted: false } });
+    files = saved;
+    await h.exposure.lockdown('beta', actor);
+  });
+
   it('refuses to expose with an unusable certificate, opens nothing, and never quotes the key', async () => {
     const good = files as TlsFiles;
     const other = makeCert(tempDir(), ['127.0.0.2'], 'other');

@@ -22,7 +22,9 @@ export function TimeBoxMenu({ exposure }: { exposure: ExposureView }) {
       // Public was confirmed when it was opened; this is the same listener for another while.
       const r = await api.call('exposure.expose', { name: server, mode, bind, port, durationMs: durationMs(value), confirm: mode === 'public' });
       const until = r.exposure.expiresAt ? `Local again at ${formatTime(r.exposure.expiresAt)}` : 'Exposed until you lock it down';
-      notifications.show({ title: `${server}'s time box changed`, message: `${until}${r.kept ? '; open connections were kept.' : '.'}` });
+      // Only a certificate set in Settings since it opened makes the engine open the listener again.
+      const connections = r.kept ? 'open connections were kept' : "the listener was opened again with the gateway's new certificate, so open connections ended";
+      notifications.show({ title: `${server}'s time box changed`, message: `${until}; ${connections}.` });
     } catch (err) {
       notifications.show({ color: 'red', title: `Could not change ${server}'s time box`, message: errorMessage(err) });
     } finally {
