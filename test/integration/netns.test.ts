@@ -155,7 +155,7 @@ describe.skipIf(why !== null)(`gateway across network namespaces${why ? ` (skipp
     expect(fromClient(`http://${SERVER_IP}:${other}/json`, [token])).toBe('200');
     expect(await addressLost()).toBe(lostBefore);
     // The same listener with a new time box is still the socket bound to the address found
-    // gone: it must not outlive it (it would serve whichever network other hands that address out).
+    // gone: it must not outlive it (it would serve whichever network next hands that address out).
     expect(await ask({ op: 'race', bind: SERVER_IP, port: other })).toMatchObject({ ok: true, kept: true });
     expect(await addressLost()).toBe(lostBefore + 1);
     expect(fromClient(`http://${SERVER_IP}:${other}/json`, [token])).toBe('curl-exit-7');

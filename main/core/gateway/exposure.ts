@@ -420,17 +420,17 @@ export class Exposure {
    */
   private async retime(o: Open, durationMs: number | null, actor: Actor, created: ExposeResult['createdToken']): Promise<ExposeResult> {
     const previous = o.expiresAt;
-    const save = (): void => this.deps.store.save(o.id, { mode: o.mode, bind: o.bind, port: o.listener.port, expiresAt: this.view(o.id, o.name).expiresAt });
-    this.arm(o, durationMs);
-    save();
-    const view = this.view(o.id, o.name);
+    const setBox = (ms: number | null): ExposureView => {
+      this.arm(o, ms);
+      const view = this.view(o.id, o.name);
+      this.deps.store.save(o.id, { mode: o.mode, bind: o.bind, port: o.listener.port, expiresAt: view.expiresAt });
+      return view;
+    };
+    const view = setBox(durationMs);
     try {
       await this.audit(actor, 'exposure.expose', o.name, 'ok', { mode: o.mode, bind: o.bind, port: o.listener.port, expiresAt: view.expiresAt, kept: true, tokenCreated: created !== null }, undefined, o.mode, o.mode);
     } catch (err) {
-      if (this.open.get(o.id) === o) {
-        this.arm(o, previous === null ? null : Math.max(0, previous - this.now()));
-        save();
-      }
+      if (this.open.get(o.id) === o) setBox(previous === null ? null : Math.max(0, previous - this.now()));
       throw new PortcullisError('failed', `the time box was not changed: the audit journal could not record it (${(err as Error).message})`);
     }
     if (this.open.get(o.id) !== o) throw new PortcullisError('conflict', `${o.name}'s time box was not changed: it was locked down meanwhile`);
@@ -450,7 +450,6 @@ export class Exposure {
   }
 
   private async expire(serverId: string, timer: NodeJS.Timeout): Promise<void> {
-    if (this.open.get(serverId)?.timer !== timer) return;
     await this.serial(serverId, async () => {
       // Given a new time box, locked down or exposed again while this waited: not this timer's to end.
       if (this.open.get(serverId)?.timer !== timer) return;
