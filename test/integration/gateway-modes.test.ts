@@ -135,6 +135,16 @@ describe('exposure modes', () => {
     expect(second.exposure.urls).toEqual(first.exposure.urls);
   });
 
+  it('keeps a public URL across lock down on a machine whose every-interface listener fell back to IPv4', async () => {
+    const h = await startHarness();
+    const port = await freePort();
+    // Where IPv6 is off, the listener ends up on 0.0.0.0 and that is what lock down remembers;
+    // the next public expose asks for every interface (::) again, and must know it is the same choice.
+    h.store.set('id-alpha', { mode: 'local', bind: '0.0.0.0', port, expiresAt: null });
+    const r = await h.exposure.expose({ name: 'alpha', mode: 'public', confirm: true }, actor);
+    expect(r.exposure.port).toBe(port);
+  });
+
   it('public mode needs confirmation, is time-boxed to an hour by default, and can be unlimited only when asked', async () => {
     const h = await startHarness();
     await expect(h.exposure.expose({ name: 'alpha', mode: 'public', bind: '127.0.0.2', confirm: false }, actor)).rejects.toMatchObject({

@@ -14,7 +14,7 @@ import { ExposureListener, type UpstreamTarget } from './listener.js';
 import { chooseBind } from './bind-choice.js';
 import { loadTls, type TlsFiles, type TlsMaterial } from './tls.js';
 import { TlsRenewal } from './tls-renewal.js';
-import { ALL_IPV4, ALL_IPV6, bindsEverything, certifiedHosts, listenerAddresses, urlsFor } from './urls.js';
+import { ALL_IPV4, ALL_IPV6, certifiedHosts, listenerAddresses, sameBind, urlsFor } from './urls.js';
 
 type ExposeArgs = z.output<typeof exposeArgs>;
 type OpenMode = Exclude<ExposureMode, 'local'>;
@@ -289,7 +289,7 @@ export class Exposure {
     }
     const remembered = this.deps.store.load()[server.id];
     const bind = chooseBind(args.mode, args.bind, remembered?.bind, this.interfaces());
-    const port = args.port ?? (remembered?.bind === bind ? remembered.port : undefined) ?? 0;
+    const port = args.port ?? (sameBind(remembered?.bind, bind) ? remembered?.port : undefined) ?? 0;
     const durationMs = args.durationMs === undefined ? (args.mode === 'public' ? PUBLIC_DEFAULT_MS : null) : args.durationMs;
 
     // Fail closed: no valid client token, or no keychain, means no listener at all.
@@ -524,8 +524,6 @@ export class Exposure {
 
 /** Whether an exposure asked for is the open one with, at most, another time box. */
 function sameListener(o: Open, mode: OpenMode, bind: string, port: number, tls: TlsMaterial | null): boolean {
-  // Every interface is one choice, whichever family the listener ended up on (IPv6 may be off).
-  const sameBind = o.bind === bind || (bindsEverything(o.bind) && bindsEverything(bind));
   const sameTls = o.tls === null || tls === null ? o.tls === tls : o.tls.cert.equals(tls.cert) && o.tls.key.equals(tls.key);
-  return o.mode === mode && sameBind && (port === 0 || port === o.listener.port) && sameTls;
+  return o.mode === mode && sameBind(o.bind, bind) && (port === 0 || port === o.listener.port) && sameTls;
 }

@@ -5,6 +5,8 @@ import { hostPort } from './host-rules.js';
 export const ALL_IPV4 = '0.0.0.0';
 export const ALL_IPV6 = '::';
 export const bindsEverything = (bind: string): boolean => bind === ALL_IPV4 || bind === ALL_IPV6;
+/** Every interface is one choice, whichever family a listener ended up on (IPv6 may be off). */
+export const sameBind = (a: string | undefined, b: string): boolean => a === b || (a !== undefined && bindsEverything(a) && bindsEverything(b));
 
 /** Link-local IPv6 addresses need a zone a URL cannot carry portably: they get no URL. */
 const usable = (i: NetworkInterfaceView, v6: boolean): boolean =>
