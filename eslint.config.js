@@ -53,7 +53,8 @@ export default tseslint.config(
               message: 'the renderer may import only types from main/core/api.ts (use `import type`).',
             },
             {
-              group: ['**/main/**', '!**/main/core/api', '!**/main/core/api.js', '!**/main/core/api.ts', '**/preload/**'],
+              // Only api's types, and time-boxes: data only (the choices every face offers), so the window and the tray offer the same.
+              regex: '(^|/)main/(?!core/(api|time-boxes)(\\.[jt]s)?$)|(^|/)preload/',
               message: 'the renderer talks to the engine only through window.portcullis or the web bridge.',
             },
           ],

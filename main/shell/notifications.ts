@@ -36,7 +36,7 @@ export function startDesktopNotifications(options: DesktopNotificationOptions): 
       expiry.delete(change.server);
       show({
         title: `${change.server}'s public exposure ends soon`,
-        body: `In about ${minutes} min it returns to local. Extend it in Portcullis if clients still need it.`,
+        body: `In about ${minutes} min it returns to local. If clients still need it, give it more time from the tray (Back to local…) or its Exposure tab.`,
         critical: false,
         route: `#/servers/${encodeURIComponent(change.server)}/exposure`,
       });

@@ -9,6 +9,9 @@ export interface TrayServer {
   state: ServerView['state'];
   mode: ExposureMode;
   urls: string[];
+  /** The open listener's address and port: a new time box asks for the same ones, so it is kept. */
+  bind: string | null;
+  port: number | null;
   expiresAt: string | null;
 }
 
@@ -39,7 +42,15 @@ export async function readTrayState(dispatch: Dispatch, actor: Actor): Promise<T
     exposureAvailable: exposures.ok,
     servers: views.map((v) => {
       const e = byName.get(v.name);
-      return { name: v.name, state: v.state, mode: e?.mode ?? 'local', urls: e?.urls ?? [], expiresAt: e?.expiresAt ?? null };
+      return {
+        name: v.name,
+        state: v.state,
+        mode: e?.mode ?? 'local',
+        urls: e?.urls ?? [],
+        bind: e?.bind ?? null,
+        port: e?.port ?? null,
+        expiresAt: e?.expiresAt ?? null,
+      };
     }),
   };
 }

@@ -1,6 +1,7 @@
 import { Menu, Tray, nativeImage, type MenuItemConstructorOptions } from 'electron';
 import type { Actor } from '../core/api.js';
 import type { Dispatch } from '../core/dispatch.js';
+import { TIME_BOXES } from '../core/time-boxes.js';
 import type { EventBus } from '../core/events.js';
 import { trayIconPng } from './tray-icon.js';
 import { exposedOf, readTrayState, trayTooltip, type TrayServer, type TrayState } from './tray-model.js';
@@ -25,9 +26,24 @@ function serverItems(s: TrayServer, state: TrayState, a: TrayActions): MenuItemC
     // Public needs the window's confirmation of what becomes reachable and for how long.
     if (s.mode !== 'public') items.push({ label: 'Expose publicly…', click: () => a.open(`#/servers/${encodeURIComponent(s.name)}/exposure`) });
     items.push({ label: 'Lock down', enabled: s.mode !== 'local', click: () => a.call('exposure.lockdown', { name: s.name }) });
+    const box = timeBoxItems(s, a);
+    if (box) items.push({ label: 'Back to local…', submenu: box });
   }
   items.push({ type: 'separator' }, { label: 'Show in window', click: () => a.open(`#/servers/${encodeURIComponent(s.name)}/logs`) });
   return items;
+}
+
+/**
+ * A new time box for an open exposure, from now: the same mode, address and port, so the engine
+ * keeps the listener and every client's stream. Public was confirmed when it was opened.
+ */
+function timeBoxItems(s: TrayServer, a: TrayActions): MenuItemConstructorOptions[] | null {
+  if (s.mode === 'local' || s.bind === null || s.port === null) return null;
+  const { name, mode, bind, port } = s;
+  return TIME_BOXES.map((t) => ({
+    label: t.ms === null ? 'Only when I lock it down' : `In ${t.label}`,
+    click: () => a.call('exposure.expose', { name, mode, bind, port, durationMs: t.ms, confirm: mode === 'public' }),
+  }));
 }
 
 /** The tray's menu for a state: pure, so the choices it offers are unit-tested. */
