@@ -160,4 +160,42 @@ describe.skipIf(why !== null)(`gateway across network namespaces${why ? ` (skipp
     expect(await addressLost()).toBe(lostBefore + 1);
     expect(fromClient(`http://${SERVER_IP}:${other}/json`, [token])).toBe('curl-exit-7');
   });
+
+  it('ends a LAN exposure whose address comes back behind another router (a wake on another network with the same address)', async () => {
+    const dev = `pcs${tag}`;
+    const inS = (...args: string[]): boolean => sh(['ip', 'netns', 'exec', S, ...args]).ok;
+    const routerMac = sh(['ip', 'netns', 'exec', C, 'cat', `/sys/class/net/pcc${tag}/address`]).out.trim();
+    // The client's end plays the home router: the server's default route goes through it.
+    expect(inS('ip', 'route', 'replace', 'default', 'via', CLIENT_IP, 'dev', dev)).toBe(true);
+    expect(inS('ip', 'neigh', 'replace', CLIENT_IP, 'lladdr', routerMac, 'dev', dev, 'nud', 'permanent')).toBe(true);
+    const port = PORT + 2;
+    expect(await ask({ op: 'expose', bind: SERVER_IP, port })).toMatchObject({ ok: true });
+    const token = `Authorization: Bearer ${(await ask({ op: 'secret' })).secret as string}`;
+    const lost = async (): Promise<Array<Record<string, unknown>>> =>
+      ((await ask({ op: 'changes' })).changes as Array<Record<string, unknown>>).filter((c) => c.cause === 'address-lost');
+    const lostBefore = (await lost()).length;
+    // Same address, same router, several checks later: still open.
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(fromClient(`http://${SERVER_IP}:${port}/json`, [token])).toBe('200');
+    expect((await lost()).length).toBe(lostBefore);
+
+    // Another network hands out the same address; its router is another device.
+    const otherMac = '02:00:5e:10:00:01';
+    expect(sh(['ip', 'netns', 'exec', C, 'ip', 'link', 'set', 'dev', `pcc${tag}`, 'address', otherMac]).ok).toBe(true);
+    expect(inS('ip', 'neigh', 'replace', CLIENT_IP, 'lladdr', otherMac, 'dev', dev, 'nud', 'permanent')).toBe(true);
+    let ended: Record<string, unknown> | undefined;
+    for (let i = 0; i < 50 && !ended; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      ended = (await lost())[lostBefore];
+    }
+    expect(ended).toMatchObject({ server: 'ai', mode: 'local', reason: `${SERVER_IP} now reaches another network (its router was ${CLIENT_IP} at ${routerMac}, now ${CLIENT_IP} at ${otherMac})` });
+    const audited = (await ask({ op: 'changes' })).audited as Array<Record<string, unknown>>;
+    expect(audited.at(-1)).toMatchObject({
+      action: 'exposure.address-lost',
+      from: 'lan',
+      to: 'local',
+      params: { bind: SERVER_IP, port, router: { from: { gateway: CLIENT_IP, mac: routerMac }, to: { gateway: CLIENT_IP, mac: otherMac } } },
+    });
+    expect(fromClient(`http://${SERVER_IP}:${port}/json`, [token])).toBe('curl-exit-7');
+  });
 });

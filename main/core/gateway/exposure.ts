@@ -7,13 +7,14 @@ import type { AccessEntry, AuditPort, ClientTokens, UpstreamAuth } from '../port
 import { KeychainUnavailableError } from '../ports.js';
 import type { z } from 'zod';
 import { AccessFeed } from './access-feed.js';
-import { AddressWatch } from './address-watch.js';
+import { AddressWatch, type AddressLoss } from './address-watch.js';
 import { isLoopbackAddress, listInterfaces } from './interfaces.js';
 import { defaultLimits, type GatewayLimits } from './limits.js';
 import { ExposureListener, type UpstreamTarget } from './listener.js';
 import { chooseBind } from './bind-choice.js';
 import { loadTls, type TlsFiles, type TlsMaterial } from './tls.js';
 import { TlsRenewal } from './tls-renewal.js';
+import type { Router } from './router-identity.js';
 import { ALL_IPV4, ALL_IPV6, certifiedHosts, listenerAddresses, sameBind, urlsFor } from './urls.js';
 
 type ExposeArgs = z.output<typeof exposeArgs>;
@@ -59,6 +60,8 @@ export interface ExposureDeps {
   tlsCheckMs?: number;
   /** How often a LAN listener's address is looked for among the machine's (default 5 s; two misses end it). */
   addressCheckMs?: number;
+  /** The router an interface reaches other networks through (default: read from /proc on Linux, else unknown). */
+  router?: (iface: string) => Router | null;
   /** Something the user must hear of that no request answers (a renewed certificate that is unusable). */
   warn?: (message: string) => void;
 }
@@ -123,7 +126,12 @@ export class Exposure {
     this.feed = new AccessFeed(deps.onAccess);
     this.trustedProxies = new Set(deps.trustedProxies ?? []);
     this.renewal = new TlsRenewal(() => this.deps.tls?.() ?? null, deps.tlsCheckMs ?? 60_000, () => this.renewTls());
-    this.addresses = new AddressWatch(this.interfaces, deps.addressCheckMs ?? 5_000, (id, address) => void this.addressGone(id, address));
+    this.addresses = new AddressWatch(
+      this.interfaces,
+      deps.addressCheckMs ?? 5_000,
+      (id, address, loss) => void this.addressLost(id, address, loss),
+      deps.router,
+    );
     this.unsubscribe = deps.tokens.onInvalidated((serverId, tokenId) => this.open.get(serverId)?.listener.endToken(tokenId));
   }
 
@@ -457,15 +465,22 @@ export class Exposure {
     });
   }
 
-  /** The address a LAN listener is bound to left this machine: back to local, said and audited. */
-  private async addressGone(serverId: string, address: string): Promise<void> {
+  /** The address a LAN listener is bound to left this machine, or reaches another network: back to local, said and audited. */
+  private async addressLost(serverId: string, address: string, loss: AddressLoss): Promise<void> {
     const lost = this.open.get(serverId);
     if (lost?.bind !== address) return;
     try {
       await this.serial(serverId, async () => {
         // Locked down or exposed again meanwhile: that listener is not the one that lost its address.
         if (this.open.get(serverId) !== lost) return;
-        await this.close(serverId, { kind: 'system' }, 'address-lost');
+        const moved =
+          loss.kind === 'moved'
+            ? {
+                reason: `${address} now reaches another network (its router was ${loss.from.gateway} at ${loss.from.mac}, now ${loss.to.gateway} at ${loss.to.mac})`,
+                params: { router: { from: loss.from, to: loss.to } },
+              }
+            : undefined;
+        await this.close(serverId, { kind: 'system' }, 'address-lost', moved);
       });
     } catch (err) {
       this.deps.warn?.(`Ending an exposure whose address left this machine: ${(err as Error).message}`);
@@ -473,15 +488,15 @@ export class Exposure {
   }
 
   /** Listener and connections first (that is what the user is waiting for), then the record. */
-  private async close(serverId: string, actor: Actor, cause: EndCause): Promise<void> {
+  private async close(serverId: string, actor: Actor, cause: EndCause, detail?: { reason: string; params: Record<string, unknown> }): Promise<void> {
     const o = this.open.get(serverId);
     if (!o) return;
     await this.closeListener(serverId);
     const port = o.listener.port;
     if (cause !== 'removed') this.deps.store.save(serverId, { mode: 'local', bind: o.bind, port, expiresAt: null });
-    const reason = CAUSE_REASONS[cause]?.(o.bind);
+    const reason = detail?.reason ?? CAUSE_REASONS[cause]?.(o.bind);
     this.announce(serverId, o.name, cause, reason);
-    await this.audit(actor, CAUSE_ACTIONS[cause], o.name, 'ok', { bind: o.bind, port }, reason, o.mode, 'local');
+    await this.audit(actor, CAUSE_ACTIONS[cause], o.name, 'ok', { bind: o.bind, port, ...detail?.params }, reason, o.mode, 'local');
   }
 
   private async closeListener(serverId: string): Promise<void> {
