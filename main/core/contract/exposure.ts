@@ -46,7 +46,8 @@ export interface ExposureView {
 export interface ExposureChange extends ExposureView {
   /**
    * Why it changed: a user's request, its time box running out, the server going away, or the
-   * LAN address it was bound to leaving this machine (another network, a VPN down).
+   * LAN address it was bound to leaving this machine (another network, a VPN down) or, where
+   * the router can be read, coming back behind another router (a wake on another network).
    */
   cause: 'exposed' | 'locked-down' | 'expired' | 'removed' | 'address-lost';
   /** For people, when it ended without being asked to ("time box ran out", "192.168.1.20 is no longer…"). */
