@@ -1,6 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { NetworkInterfaceView } from '../../main/core/contract/exposure.js';
-import { AddressWatch } from '../../main/core/gateway/address-watch.js';
+import { AddressWatch, type AddressLoss } from '../../main/core/gateway/address-watch.js';
+import type { Router } from '../../main/core/gateway/router-identity.js';
+
+// The machine's own router is never read here: these cases watch addresses alone.
+const noRouter = (): Router | null => null;
 
 const view = (address: string): NetworkInterfaceView => ({
   name: 'eth0',
@@ -20,7 +24,7 @@ describe('AddressWatch (a LAN listener whose address leaves the machine)', () =>
     vi.useFakeTimers();
     present = ['192.168.1.20', 'fe80::1', '100.101.102.103'];
     gone = [];
-    watch = new AddressWatch(() => present.map(view), 1_000, (id, address) => gone.push([id, address]));
+    watch = new AddressWatch(() => present.map(view), 1_000, (id, address) => gone.push([id, address]), noRouter);
   });
   afterEach(() => {
     watch.stop();
@@ -88,9 +92,35 @@ describe('AddressWatch (a LAN listener whose address leaves the machine)', () =>
       },
       1_000,
       (id, address) => gone.push([id, address]),
+      noRouter,
     );
     watch.sync([['chat', '192.168.1.20']]);
     vi.advanceTimersByTime(5_000);
     expect(gone).toEqual([]);
+  });
+
+  it('ends a listener whose address is behind another router in two checks in a row, forgiving one', () => {
+    const home = { gateway: '192.168.1.1', mac: 'aa:aa:aa:aa:aa:aa' };
+    const cafe = { gateway: '192.168.1.1', mac: 'cc:cc:cc:cc:cc:cc' };
+    let router: Router | null = null;
+    const lost: Array<[string, AddressLoss]> = [];
+    watch = new AddressWatch(() => present.map(view), 1_000, (id, _address, loss) => lost.push([id, loss]), () => router);
+    watch.sync([['chat', '192.168.1.20']]);
+    // Not resolved yet at first: no evidence, and the first router seen is the network's.
+    vi.advanceTimersByTime(2_000);
+    router = home;
+    vi.advanceTimersByTime(2_000);
+    router = cafe;
+    vi.advanceTimersByTime(1_000);
+    router = home;
+    vi.advanceTimersByTime(1_000);
+    // Unknown in between (the neighbour entry expired) counts for nothing either way.
+    router = null;
+    vi.advanceTimersByTime(2_000);
+    expect(lost).toEqual([]);
+    router = cafe;
+    vi.advanceTimersByTime(2_000);
+    expect(lost).toEqual([['chat', { kind: 'moved', from: home, to: cafe }]]);
+    expect(vi.getTimerCount()).toBe(0);
   });
 });
